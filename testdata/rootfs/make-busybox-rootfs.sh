@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes a minimal root filesystem from Debian's busybox-static package: /bin/busybox, one symlink
+# per applet, /etc/passwd, /etc/group and the usual empty directories. It is the base image of
+# the tests and examples (no registry is reachable here). Usage: make-busybox-rootfs.sh DIR
+set -euo pipefail
+dest=${1:?usage: make-busybox-rootfs.sh DIR}
+bb=/bin/busybox
+[ -x "$bb" ] || { echo "make-busybox-rootfs: busybox-static is not installed (apt-get install busybox-static)" >&2; exit 1; }
+mkdir -p "$dest"/{bin,sbin,usr/bin,usr/sbin,etc,tmp,root,home,var,proc,sys,dev,run}
+chmod 1777 "$dest/tmp"
+cp "$bb" "$dest/bin/busybox"
+chmod 0755 "$dest/bin/busybox"
+for applet in $("$bb" --list-full); do
+    target="$dest/$applet"
+    [ "$applet" = "bin/busybox" ] && continue
+    mkdir -p "$(dirname "$target")"
+    # Relative links keep the tree valid wherever it is unpacked.
+    depth=$(echo "$applet" | tr -cd '/' | wc -c)
+    up=""; for ((i = 0; i < depth; i++)); do up="../$up"; done
+    ln -sfn "${up}bin/busybox" "$target"
+done
+cat > "$dest/etc/passwd" <<'P'
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/bin/false
+app:x:1000:1000:app user:/home/app:/bin/sh
+nobody:x:65534:65534:nobody:/nonexistent:/bin/false
+P
+cat > "$dest/etc/group" <<'G'
+root:x:0:
+daemon:x:1:
+app:x:1000:
+staff:x:50:app
+nogroup:x:65534:
+G
+mkdir -p "$dest/home/app"
+chown 1000:1000 "$dest/home/app" 2>/dev/null || true
