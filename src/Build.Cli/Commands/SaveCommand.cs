@@ -17,13 +17,13 @@ internal static class SaveCommand
         {
             var store = CliApp.OpenStore(parseResult);
             string reference = parseResult.GetValue(image)!;
-            var target = new ExportTarget(ExportTarget.ParseFormat(parseResult.GetValue(format)!), parseResult.GetValue(output)!);
             var stored = await store.Images.OpenAsync(reference, null, ct).ConfigureAwait(false);
             // Saved under the name it was asked by; an ID or digest carries no name (docker does the same).
             var names = ImageName.TryParse(reference, out var n) && n!.Tag is not null && (await store.Images.FindAsync(n, ct).ConfigureAwait(false)) is not null
                 ? new[] { n }
                 : [];
-            await target.CreateExporter().ExportAsync(stored, names, ct).ConfigureAwait(false);
+            var target = ImageExporters.SaveTarget(parseResult.GetValue(format)!, parseResult.GetValue(output)!, [.. names.Select(x => x.ToString())]);
+            await ImageExporters.Create(target, store.Images).ExportAsync(stored, names, ct).ConfigureAwait(false);
             return 0;
         });
         return cmd;
