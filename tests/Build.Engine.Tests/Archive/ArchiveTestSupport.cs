@@ -20,27 +20,43 @@ public sealed class TempDir : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            // Read-only directories from tests would block deletion.
-            foreach (var d in Directory.EnumerateDirectories(Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-            {
-                if (!File.GetAttributes(d).HasFlag(FileAttributes.ReparsePoint))
-                    LibC.FchmodAt(LibC.AT_FDCWD, d, 0x1FF, 0);
-            }
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
+        // Never Directory.Delete or a recursive BCL enumeration here: trees made by these tests hold
+        // symlinks to "/" and to outside directories, and the BCL's recursion follows directory symlinks.
+        ArchiveTestSupport.RemoveTree(Path);
     }
 }
 
 internal static class ArchiveTestSupport
 {
+    /// <summary>Every path below <paramref name="root"/>, recursing with lstat so that no symlink is ever followed.</summary>
+    public static List<string> Walk(string root)
+    {
+        var result = new List<string>();
+        foreach (string child in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
+        {
+            result.Add(child);
+            if (LibC.Lstat(LibC.AT_FDCWD, child, out var st) == 0 && st.IsDirectory)
+                result.AddRange(Walk(child));
+        }
+        return result;
+    }
+
+    /// <summary>Deletes a tree without following symlinks (unlinks them), making read-only directories writable first.</summary>
+    public static void RemoveTree(string path)
+    {
+        if (LibC.Lstat(LibC.AT_FDCWD, path, out var st) != 0)
+            return;
+        if (!st.IsDirectory)
+        {
+            LibC.UnlinkAt(LibC.AT_FDCWD, path, 0);
+            return;
+        }
+        LibC.FchmodAt(LibC.AT_FDCWD, path, 0x1C0, 0);
+        foreach (string child in Directory.EnumerateFileSystemEntries(path, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = false }))
+            RemoveTree(child);
+        LibC.UnlinkAt(LibC.AT_FDCWD, path, LibC.AT_REMOVEDIR);
+    }
+
     public static void SetMtime(string path, long seconds, uint nanoseconds)
     {
         int err = LibC.UtimensAt(LibC.AT_FDCWD, path, seconds, nanoseconds, LibC.AT_SYMLINK_NOFOLLOW);

@@ -29,7 +29,7 @@ public class LayerWriterTests
             File.WriteAllText(full, content);
         }
         File.CreateSymbolicLink(Path.Combine(root, "bin/alias"), "tool");
-        foreach (var p in Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var p in Walk(root))
             SetMtime(p, mtimeBase + p.Length, 1234);
     }
 
@@ -109,7 +109,7 @@ public class LayerWriterTests
         MakeTree(b.Path, true, 1_700_000_000);
         File.Copy(Path.Combine(a.Path, "usr/share/big"), Path.Combine(b.Path, "usr/share/big"), overwrite: true);
         // mtimes are derived from the path length, so relocating the tree changes them: copy them over.
-        foreach (var p in Directory.EnumerateFileSystemEntries(a.Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        foreach (var p in Walk(a.Path))
         {
             var t = Mtime(p);
             SetMtime(Path.Combine(b.Path, Path.GetRelativePath(a.Path, p)), t.Seconds, t.Nanoseconds);
