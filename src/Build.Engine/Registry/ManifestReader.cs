@@ -71,7 +71,7 @@ internal static class ManifestReader
         int bestScore = 0;
         foreach (var (descriptor, platform) in entries)
         {
-            if (platform is null)
+            if (platform is null || IsPlaceholder(platform))
                 continue;
             int score = wanted.MatchScore(platform);
             if (score > bestScore)
@@ -82,11 +82,14 @@ internal static class ManifestReader
         }
         if (best is null)
         {
-            string available = string.Join(", ", entries.Where(e => e.Platform is not null).Select(e => e.Platform!.Normalize().ToString()).Distinct());
+            string available = string.Join(", ", entries.Where(e => e.Platform is not null && !IsPlaceholder(e.Platform)).Select(e => e.Platform!.Normalize().ToString()).Distinct());
             throw new BuildException(ErrorCode.NotFound, $"no image for platform {wanted.Normalize()} in {what} (available: {(available.Length > 0 ? available : "none")})");
         }
         return best;
     }
+
+    // BuildKit's attestation manifests carry "unknown/unknown"; they are never runnable images.
+    private static bool IsPlaceholder(PlatformSpec platform) => platform.Os == "unknown";
 
     private static RemoteDescriptor ReadDescriptor(JsonElement element, string what)
     {
