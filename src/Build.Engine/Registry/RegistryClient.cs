@@ -316,8 +316,10 @@ public sealed class RegistryClient : IDisposable
                 RecordBlobOrigin(repository, digest);
                 return result;
             }
-            catch (RegistryTransientException e) when (attempt + 1 < Options.Retry.MaxAttempts && !ct.IsCancellationRequested)
+            catch (RegistryTransientException e) when (!ct.IsCancellationRequested)
             {
+                if (attempt + 1 >= Options.Retry.MaxAttempts)
+                    throw new RegistryTransientException($"{e.Message} (upload of blob {digest} gave up after {attempt + 1} attempts)", null, e);
                 Log($"{Short(digest)}: upload failed ({e.Message}), retrying");
                 await Task.Delay(Options.Retry.DelayBefore(attempt, Random.Shared.NextDouble(), e.RetryAfter), Options.Time, ct).ConfigureAwait(false);
             }
@@ -379,7 +381,8 @@ public sealed class RegistryClient : IDisposable
             using var patch = await SendToAsync(repository, HttpMethod.Patch, location, request =>
             {
                 request.Content = new StreamSliceContent(open, first, length);
-                request.Content.Headers.Add("Content-Range", $"{first}-{first + length - 1}");
+                // The distribution spec's Content-Range is "start-end" without the RFC 9110 unit, so skip header validation.
+                request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + length - 1}");
             }, ct).ConfigureAwait(false);
             if (patch.StatusCode != HttpStatusCode.Accepted)
             {

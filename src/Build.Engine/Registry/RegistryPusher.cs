@@ -52,6 +52,21 @@ public sealed class RegistryPusher(RegistryClient client)
         return digest;
     }
 
+    /// <summary>Pushes the manifest or index <paramref name="root"/> stored in <paramref name="store"/>, with everything it references.</summary>
+    public async Task<Digest> PushAsync(ImageReference target, IBlobStore store, RemoteDescriptor root, CancellationToken ct)
+    {
+        byte[] content;
+        await using (Stream s = store.OpenRead(root.Digest))
+        using (var memory = new MemoryStream())
+        {
+            await s.CopyToAsync(memory, ct).ConfigureAwait(false);
+            content = memory.ToArray();
+        }
+        if (Digest.Compute(content) != root.Digest)
+            throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch: local manifest {root.Digest} does not hash to its name");
+        return await PushAsync(target, root.MediaType, content, store.OpenRead, ct).ConfigureAwait(false);
+    }
+
     private async Task PushBlobAsync(ImageReference target, RemoteDescriptor blob, Func<Digest, Stream> openBlob, CancellationToken ct)
     {
         string id = RegistryClient.Short(blob.Digest);
@@ -62,12 +77,11 @@ public sealed class RegistryPusher(RegistryClient client)
             size = probe.Length;
         }
         var result = await client.PushBlobAsync(target, blob.Digest, size, () => openBlob(blob.Digest), ct).ConfigureAwait(false);
-        Log(result switch
-        {
-            BlobPushResult.AlreadyExists => $"{id}: already exists",
-            BlobPushResult.Mounted => $"{id}: mounted",
-            _ => $"{id}: pushed {RegistryPuller.FormatSize(size)}",
-        });
+        // A mount is logged by the client, which knows the repository it came from.
+        if (result == BlobPushResult.AlreadyExists)
+            Log($"{id}: already exists");
+        else if (result == BlobPushResult.Uploaded)
+            Log($"{id}: pushed {RegistryPuller.FormatSize(size)}");
     }
 
     private void Log(string line) => client.Options.Log?.Invoke(line);
