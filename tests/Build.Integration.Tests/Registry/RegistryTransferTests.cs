@@ -260,14 +260,17 @@ public sealed class RegistryTransferTests : IDisposable
         var target = ImageReference.Parse($"{registry.Host}/outage/app:1");
         var layer = ManifestReader.ReadManifest(await TestImages.ReadAllAsync(source, image.Digest), "x").Layers[0].Digest;
 
-        // The layer's stream kills the registry once half of it has been sent: a crash mid-upload.
+        // Reading the layer past its middle kills the registry (once): a crash mid-upload, between chunks.
         int killed = 0;
+        void KillOnce()
+        {
+            if (Interlocked.Exchange(ref killed, 1) == 0)
+                registry.Kill();
+        }
         Stream Open(Digest d)
         {
             Stream s = source.OpenRead(d);
-            return d == layer && Interlocked.CompareExchange(ref killed, 1, 0) == 0
-                ? new TripwireStream(s, 1_500_000, registry.Kill)
-                : s;
+            return d == layer ? new TripwireStream(s, 1_500_000, KillOnce) : s;
         }
         using (var client = Client(chunk: 500_000))
         {
@@ -289,11 +292,9 @@ public sealed class RegistryTransferTests : IDisposable
         }
     }
 
-    /// <summary>Passes reads through and calls <c>trip</c> once after <c>after</c> bytes.</summary>
+    /// <summary>Passes reads through and calls <c>trip</c> once the position passes <c>after</c>.</summary>
     private sealed class TripwireStream(Stream inner, long after, Action trip) : Stream
     {
-        private long _read;
-        private bool _tripped;
 
         public override bool CanRead => true;
         public override bool CanSeek => inner.CanSeek;
@@ -313,12 +314,8 @@ public sealed class RegistryTransferTests : IDisposable
 
         private int Trip(int n)
         {
-            _read += n;
-            if (!_tripped && _read >= after)
-            {
-                _tripped = true;
+            if (inner.Position >= after)
                 trip();
-            }
             return n;
         }
 
