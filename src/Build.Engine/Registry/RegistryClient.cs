@@ -298,7 +298,7 @@ public sealed class RegistryClient : IDisposable
     /// again for every retry. A transient failure restarts the whole upload session, since a registry's
     /// view of a half-sent chunk is not something to guess at.
     /// </summary>
-    public async Task<BlobPushResult> PushBlobAsync(ImageReference repository, Digest digest, long size, Func<Stream> open, CancellationToken ct)
+    public async Task<BlobPushResult> PushBlobAsync(ImageReference repository, Digest digest, long size, Func<CancellationToken, Task<Stream>> open, CancellationToken ct)
     {
         if (await BlobExistsAsync(repository, digest, ct).ConfigureAwait(false) is not null)
         {
@@ -352,7 +352,7 @@ public sealed class RegistryClient : IDisposable
         return response;
     }
 
-    private async Task<BlobPushResult> UploadOnceAsync(ImageReference repository, Digest digest, long size, Func<Stream> open, string? mountFrom, CancellationToken ct)
+    private async Task<BlobPushResult> UploadOnceAsync(ImageReference repository, Digest digest, long size, Func<CancellationToken, Task<Stream>> open, string? mountFrom, CancellationToken ct)
     {
         Uri location;
         using (var start = await StartUploadAsync(repository, digest, mountFrom, ct).ConfigureAwait(false))

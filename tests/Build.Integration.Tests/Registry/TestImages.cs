@@ -9,7 +9,7 @@ namespace Build.Integration.Tests.Registry;
 /// <summary>Writes small but real images (gzip tar layers, config with diff-ids, manifest) into an OCI layout.</summary>
 internal static class TestImages
 {
-    public static async Task<RemoteDescriptor> CreateAsync(OciLayoutStore store, string name, PlatformSpec platform, int[] layerSizes, int seed)
+    public static async Task<RemoteDescriptor> CreateAsync(OciLayoutStore store, string name, Platform platform, int[] layerSizes, int seed)
     {
         var random = new Random(seed);
         var layers = new List<(Digest Digest, long Size, Digest DiffId)>();
@@ -38,7 +38,7 @@ internal static class TestImages
         string variant = platform.Variant is null ? "" : $",\"variant\":\"{platform.Variant}\"";
         string diffIds = string.Join(",", layers.Select(l => $"\"{l.DiffId}\""));
         byte[] config = Encoding.UTF8.GetBytes(
-            $"{{\"architecture\":\"{platform.Architecture}\",\"os\":\"{platform.Os}\"{variant},\"config\":{{\"Env\":[\"SEED={seed}\"]}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
+            $"{{\"architecture\":\"{platform.Architecture}\",\"os\":\"{platform.OS}\"{variant},\"config\":{{\"Env\":[\"SEED={seed}\"]}},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":[{diffIds}]}}}}");
         await store.WriteBytesAsync(config, CancellationToken.None);
         string layerJson = string.Join(",", layers.Select(l => $"{{\"mediaType\":\"{MediaTypes.OciLayerGzip}\",\"digest\":\"{l.Digest}\",\"size\":{l.Size}}}"));
         byte[] manifest = Encoding.UTF8.GetBytes(
@@ -50,10 +50,10 @@ internal static class TestImages
     }
 
     /// <summary>An index over <paramref name="manifests"/> with their platforms, tagged <paramref name="name"/>.</summary>
-    public static async Task<RemoteDescriptor> CreateIndexAsync(OciLayoutStore store, string name, params (RemoteDescriptor Manifest, PlatformSpec Platform)[] manifests)
+    public static async Task<RemoteDescriptor> CreateIndexAsync(OciLayoutStore store, string name, params (RemoteDescriptor Manifest, Platform Platform)[] manifests)
     {
         string entries = string.Join(",", manifests.Select(m =>
-            $"{{\"mediaType\":\"{m.Manifest.MediaType}\",\"digest\":\"{m.Manifest.Digest}\",\"size\":{m.Manifest.Size},\"platform\":{{\"architecture\":\"{m.Platform.Architecture}\",\"os\":\"{m.Platform.Os}\"{(m.Platform.Variant is null ? "" : $",\"variant\":\"{m.Platform.Variant}\"")}}}}}"));
+            $"{{\"mediaType\":\"{m.Manifest.MediaType}\",\"digest\":\"{m.Manifest.Digest}\",\"size\":{m.Manifest.Size},\"platform\":{{\"architecture\":\"{m.Platform.Architecture}\",\"os\":\"{m.Platform.OS}\"{(m.Platform.Variant is null ? "" : $",\"variant\":\"{m.Platform.Variant}\"")}}}}}"));
         byte[] index = Encoding.UTF8.GetBytes($"{{\"schemaVersion\":2,\"mediaType\":\"{MediaTypes.OciIndex}\",\"manifests\":[{entries}]}}");
         await store.WriteBytesAsync(index, CancellationToken.None);
         var descriptor = new RemoteDescriptor(MediaTypes.OciIndex, Digest.Compute(index), index.Length);
