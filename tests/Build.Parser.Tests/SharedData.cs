@@ -3,9 +3,17 @@ namespace Build.Parser.Tests;
 /// <summary>Locates ../shared (the conformance data) relative to the repository root, which holds Builder.sln.</summary>
 internal static class SharedData
 {
-    private static readonly Lazy<string> Root = new(FindRoot);
+    private static readonly Lazy<string> LazyRoot = new(FindRoot);
 
-    public static string Path(params string[] parts) => System.IO.Path.Combine([Root.Value, .. parts]);
+    public static string Root => LazyRoot.Value;
+
+    public static string ParserDir => System.IO.Path.Combine(Root, "conformance", "buildkit", "parser");
+
+    public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
+
+    /// <summary>Reads a Dockerfile the way the CLI does: bytes decoded as UTF-8 (a BOM stays in the text).</summary>
+    public static string ReadDockerfile(string path) =>
+        new System.Text.UTF8Encoding(false).GetString(File.ReadAllBytes(path));
 
     private static string FindRoot()
     {
@@ -14,7 +22,7 @@ internal static class SharedData
             dir = dir.Parent;
         if (dir?.Parent is null)
             throw new InvalidOperationException("Builder.sln not found above " + AppContext.BaseDirectory);
-        string shared = System.IO.Path.Combine(dir.FullName, "..", "shared");
+        string shared = System.IO.Path.GetFullPath(System.IO.Path.Combine(dir.FullName, "..", "shared"));
         if (!Directory.Exists(shared))
             throw new InvalidOperationException("conformance data not found at " + shared);
         return shared;
