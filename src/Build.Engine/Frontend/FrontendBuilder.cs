@@ -963,7 +963,7 @@ internal sealed class FrontendBuilder
             }
             else
             {
-                local.Add(parents && source.Contains("/./", StringComparison.Ordinal) ? "/" + source.TrimStart('/') : PathRules.NormalizeSource(source));
+                local.Add(parents ? PathRules.NormalizeParentsSource(source) : PathRules.NormalizeSource(source));
             }
         }
         if (sum is not null)
