@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Security.Cryptography;
+using Build.Engine.Archive;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 
@@ -60,6 +61,21 @@ public sealed class SnapshotStore
         {
             _unpacking.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(diffId.Hex, lazy));
         }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureLayerAsync"/> for a layer blob (gzip, zstd or plain tar): unpacked by the archive
+    /// engine in overlay-native mode (whiteouts as 0/0 character devices, opaque dirs as xattrs).
+    /// </summary>
+    public Task<string> EnsureLayerFromArchiveAsync(Digest diffId, Func<CancellationToken, Task<Stream>> openLayer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(openLayer);
+        return EnsureLayerAsync(diffId, async (dir, c) =>
+        {
+            var stream = await openLayer(c).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+                await LayerUnpacker.ApplyAsync(stream, dir, new UnpackOptions { Whiteouts = WhiteoutMode.OverlayNative }, c).ConfigureAwait(false);
+        }, ct);
     }
 
     private async Task<string> UnpackOnceAsync(Digest diffId, Func<string, CancellationToken, Task> unpack, CancellationToken ct)
