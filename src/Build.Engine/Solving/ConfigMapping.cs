@@ -16,20 +16,20 @@ public static class ConfigMapping
         return new ImageConfigState
         {
             User = c.User ?? "",
-            Env = ValueList<KeyValue>.From((c.Env ?? []).Select(SplitEnv)),
-            Entrypoint = c.Entrypoint is null ? null : ValueList<string>.From(c.Entrypoint),
-            Cmd = c.Cmd is null ? null : ValueList<string>.From(c.Cmd),
+            Env = Graph.ValueList<KeyValue>.From((c.Env ?? []).Select(SplitEnv)),
+            Entrypoint = c.Entrypoint is null ? null : Graph.ValueList<string>.From(c.Entrypoint),
+            Cmd = c.Cmd is null ? null : Graph.ValueList<string>.From(c.Cmd),
             ArgsEscaped = c.ArgsEscaped,
             WorkingDir = c.WorkingDir ?? "",
-            Labels = ValueList<KeyValue>.From((c.Labels ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValue(kv.Key, kv.Value))),
-            ExposedPorts = ValueList<string>.From((c.ExposedPorts ?? []).Order(StringComparer.Ordinal)),
-            Volumes = ValueList<string>.From((c.Volumes ?? []).Order(StringComparer.Ordinal)),
+            Labels = Graph.ValueList<KeyValue>.From((c.Labels ?? new Dictionary<string, string>()).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new KeyValue(kv.Key, kv.Value))),
+            ExposedPorts = Graph.ValueList<string>.From((c.ExposedPorts ?? []).Order(StringComparer.Ordinal)),
+            Volumes = Graph.ValueList<string>.From((c.Volumes ?? []).Order(StringComparer.Ordinal)),
             StopSignal = c.StopSignal,
-            Shell = c.Shell is null ? null : ValueList<string>.From(c.Shell),
+            Shell = c.Shell is null ? null : Graph.ValueList<string>.From(c.Shell),
             Healthcheck = c.Healthcheck is { Test: { } test } h
-                ? new HealthcheckConfig(ValueList<string>.From(test), Ns(h.Interval), Ns(h.Timeout), Ns(h.StartPeriod), Ns(h.StartInterval), h.Retries ?? 0)
+                ? new HealthcheckConfig(Graph.ValueList<string>.From(test), Ns(h.Interval), Ns(h.Timeout), Ns(h.StartPeriod), Ns(h.StartInterval), h.Retries ?? 0)
                 : null,
-            OnBuild = ValueList<string>.From(c.OnBuild ?? []),
+            OnBuild = Graph.ValueList<string>.From(c.OnBuild ?? []),
             Author = image.Author,
         };
     }
