@@ -22,6 +22,8 @@ public static class CacheKeys
         if (!parentIndependent)
             Add("parent", inputs.Parent);
         Add("platform", inputs.Platform);
+        if (inputs.SourceDateEpoch is { } epoch)
+            Add("source-date-epoch", epoch);
         foreach (var (name, digest) in inputs.Sources)
             Add("from:" + name, digest);
         foreach (var (name, digest) in inputs.FileDigests)

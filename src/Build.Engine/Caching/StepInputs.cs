@@ -13,4 +13,8 @@ public sealed record StepInputs(
     string Platform,
     IReadOnlySet<string> ArgNames,
     IReadOnlyDictionary<string, string> Sources,
-    IReadOnlyDictionary<string, string> FileDigests);
+    IReadOnlyDictionary<string, string> FileDigests)
+{
+    /// <summary>SOURCE_DATE_EPOCH in seconds when set: it clamps the mtimes written into the layer, so it changes the result.</summary>
+    public string? SourceDateEpoch { get; init; }
+}

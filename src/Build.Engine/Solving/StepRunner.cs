@@ -47,7 +47,10 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
         Stage.Platform,
         new HashSet<string>(),
         new Dictionary<string, string>(StringComparer.Ordinal),
-        new Dictionary<string, string>(StringComparer.Ordinal));
+        new Dictionary<string, string>(StringComparer.Ordinal))
+    {
+        SourceDateEpoch = Solver.Options.SourceDateEpoch?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     /// <summary>The unpacked layer directories of an image, base layer first (each unpacked once per root).</summary>
     protected async Task<IReadOnlyList<string>> LowersAsync(IImage img, CancellationToken ct)
