@@ -8,7 +8,6 @@ using Build.Engine.Graph;
 using Build.Engine.Oci;
 using Build.Engine.Snapshots;
 using Build.Engine.Solving;
-using Build.Parser.Parsing;
 
 namespace Build.Engine;
 
@@ -44,10 +43,8 @@ public sealed class BuildService
 
         // Base images are resolved before the frontend runs: it needs their ENV, WORKDIR, SHELL and ONBUILD.
         var source = new StoreImageSource(images, content, pull, request.Pull);
-        var parse = DockerfileParser.Parse(text, request.DockerfilePath ?? dockerfileName);
-        if (parse.HasErrors)
-            throw new BuildException(ErrorCode.InvalidDockerfile, parse.Diagnostics.First(d => d.Severity == Build.Parser.Diagnostics.DiagnosticSeverity.Error).ToString());
-        var frontend = await DockerfileFrontend.BuildAsync(parse, new FrontendOptions
+        // The frontend parses (only it sees syntax); parse errors come back as its diagnostics with file:line:col.
+        var frontend = await DockerfileFrontend.BuildAsync(text, request.DockerfilePath ?? dockerfileName, new FrontendOptions
         {
             BuildArgs = Graph.ValueList<KeyValue>.From(request.BuildArgs),
             Target = request.Target,
