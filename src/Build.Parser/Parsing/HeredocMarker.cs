@@ -24,6 +24,8 @@ internal static class HeredocMarkers
     /// <summary>Whether a single word is a heredoc marker (used for COPY/ADD sources and destination).</summary>
     public static HeredocMarker? Match(string word)
     {
+        if (!word.Contains("<<", StringComparison.Ordinal))
+            return null; // the common case (every COPY source), decided without running the grammar
         var result = MarkerGrammar.Parse(word);
         if (!result.Success)
             return null;
