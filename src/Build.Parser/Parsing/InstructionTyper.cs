@@ -248,7 +248,7 @@ internal sealed class InstructionTyper(string fileName, List<Diagnostic> diagnos
             }
             else
             {
-                mounts.Add(parsed.Mount);
+                mounts.Add(parsed.Mount with { Span = flag.Span });
             }
         }
         NetworkMode? network = null;
@@ -303,6 +303,11 @@ internal sealed class InstructionTyper(string fileName, List<Diagnostic> diagnos
                 return Error<(ValueList<KeyValue>, bool)?>(DiagnosticCodes.InvalidArguments, $"{keyword} names can not be blank", args[i].Span);
             legacy = args[i + 2].Value.Length == 0;
             pairs.Add(new KeyValue(args[i].Value, args[i + 1].Value, args[i].Span.Union(args[i + 1].Span)));
+        }
+        if (legacy)
+        {
+            Warning(node, DiagnosticCodes.LegacyKeyValueFormat,
+                $"\"{keyword} key value\" is a legacy format: write \"{keyword} {args[0].Value}=<value>\" (quote the value if it has spaces)", node.Span);
         }
         return (ValueList<KeyValue>.From(pairs), legacy);
     }
