@@ -63,44 +63,44 @@ public class FuzzTests
             switch (random.Next(6))
             {
                 case 0: // byte flip
-                {
-                    if (text.Length == 0)
+                    {
+                        if (text.Length == 0)
+                            break;
+                        var bytes = Encoding.UTF8.GetBytes(text);
+                        int at = random.Next(bytes.Length);
+                        bytes[at] ^= (byte)(1 << random.Next(8));
+                        text = Encoding.UTF8.GetString(bytes);
                         break;
-                    var bytes = Encoding.UTF8.GetBytes(text);
-                    int at = random.Next(bytes.Length);
-                    bytes[at] ^= (byte)(1 << random.Next(8));
-                    text = Encoding.UTF8.GetString(bytes);
-                    break;
-                }
+                    }
                 case 1: // truncation
                     text = text[..random.Next(text.Length + 1)];
                     break;
                 case 2: // splice a line from another file
-                {
-                    var other = Corpus[random.Next(Corpus.Length)].Split('\n');
-                    var lines = text.Split('\n').ToList();
-                    lines.Insert(random.Next(lines.Count + 1), other[random.Next(other.Length)]);
-                    text = string.Join('\n', lines);
-                    break;
-                }
+                    {
+                        var other = Corpus[random.Next(Corpus.Length)].Split('\n');
+                        var lines = text.Split('\n').ToList();
+                        lines.Insert(random.Next(lines.Count + 1), other[random.Next(other.Length)]);
+                        text = string.Join('\n', lines);
+                        break;
+                    }
                 case 3: // random heredoc
-                {
-                    string name = random.Next(3) switch { 0 => "EOF", 1 => "'X'", _ => "-\"E F\"" };
-                    string body = random.Next(2) == 0 ? "echo hi\n" + name.Trim('\'', '"', '-') + "\n" : "no terminator\n";
-                    text = InsertAt(random, text, $"\nRUN cat <<{name}\n{body}");
-                    break;
-                }
+                    {
+                        string name = random.Next(3) switch { 0 => "EOF", 1 => "'X'", _ => "-\"E F\"" };
+                        string body = random.Next(2) == 0 ? "echo hi\n" + name.Trim('\'', '"', '-') + "\n" : "no terminator\n";
+                        text = InsertAt(random, text, $"\nRUN cat <<{name}\n{body}");
+                        break;
+                    }
                 case 4: // insert a tricky fragment
                     text = InsertAt(random, text, Fragments[random.Next(Fragments.Length)]);
                     break;
                 default: // delete a range
-                {
-                    if (text.Length == 0)
+                    {
+                        if (text.Length == 0)
+                            break;
+                        int start = random.Next(text.Length);
+                        text = text.Remove(start, random.Next(Math.Min(20, text.Length - start) + 1));
                         break;
-                    int start = random.Next(text.Length);
-                    text = text.Remove(start, random.Next(Math.Min(20, text.Length - start) + 1));
-                    break;
-                }
+                    }
             }
         }
         return text;
