@@ -80,4 +80,18 @@ public class DirectiveAndLineTests
         Assert.Equal("no-instructions", Error("# only\n\n   # comments\n").Code);
         Assert.Equal("no-instructions", Error("\uFEFF").Code);
     }
+
+    [Fact]
+    public void Check_directive_is_typed()
+    {
+        var syntax = Ok("# check=skip=StageNameCasing, FromAsCasing;error=true\nFROM a\n").Syntax;
+        Assert.Equal(["StageNameCasing", "FromAsCasing"], syntax.CheckSettings.Skip);
+        Assert.True(syntax.CheckSettings.Error);
+        Assert.False(syntax.CheckSettings.IsEnabled("stagenamecasing"));
+        Assert.True(syntax.CheckSettings.IsEnabled("JSONArgsRecommended"));
+        Assert.False(Ok("# check=skip=all\nFROM a").Syntax.CheckSettings.IsEnabled("Anything"));
+        Assert.Equal(BuildCheckSettings.Default, Ok("FROM a").Syntax.CheckSettings);
+        Assert.Equal("invalid-check-directive", Error("# check=error=maybe\nFROM a").Code);
+        Assert.Equal("invalid-check-directive", Error("# check=fail=true\nFROM a").Code);
+    }
 }
