@@ -7,6 +7,7 @@ public static class DiagnosticCodes
     public const string LineTooLong = "line-too-long";
     public const string DuplicateDirective = "duplicate-directive";
     public const string InvalidEscape = "invalid-escape";
+    public const string InvalidCheckDirective = "invalid-check-directive";
     public const string EmptyContinuationLine = "empty-continuation-line";
     public const string UnterminatedHeredoc = "unterminated-heredoc";
     public const string UnknownInstruction = "unknown-instruction";
@@ -24,4 +25,5 @@ public static class DiagnosticCodes
     public const string InvalidHeredoc = "invalid-heredoc";
     public const string JsonFormRequired = "json-form-required";
     public const string MaintainerDeprecated = "maintainer-deprecated";
+    public const string LegacyKeyValueFormat = "legacy-key-value-format";
 }

@@ -150,6 +150,8 @@ internal sealed class SyntaxReader
                     _grammar = LineGrammar.For(value[0]);
                 }
             }
+            if (key == "check" && BuildCheckSettings.Parse(value, out string? checkError) is null)
+                Error(DiagnosticCodes.InvalidCheckDirective, checkError!, span);
             directives.Add(new ParserDirective(key, value, span));
         }
         return directives;

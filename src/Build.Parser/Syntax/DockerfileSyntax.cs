@@ -21,6 +21,9 @@ public sealed record DockerfileSyntax(
     /// <summary>The <c># check=</c> value, if given.</summary>
     public string? Check => Directive("check");
 
+    /// <summary>The parsed <c># check=</c> directive (<see cref="BuildCheckSettings.Default"/> when absent or malformed; a malformed one is diagnosed).</summary>
+    public BuildCheckSettings CheckSettings => Check is { } check ? BuildCheckSettings.Parse(check, out _) ?? BuildCheckSettings.Default : BuildCheckSettings.Default;
+
     private string? Directive(string name)
     {
         foreach (var directive in Directives)
