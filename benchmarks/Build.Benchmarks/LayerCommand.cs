@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using System.Globalization;
+using Build.Engine.Archive;
+using Build.Engine.Oci;
+
+namespace Build.Benchmarks;
+
+/// <summary>
+/// Whole-process layer timing driven by benchmarks/layers.sh, so our writer and unpacker are measured
+/// the same way as the <c>tar | gzip</c> pipeline they are compared with:
+/// <c>layer-write DIR OUT|- gzip|zstd|none</c> and <c>layer-unpack BLOB DEST</c>.
+/// Prints one line: the in-process seconds and the byte counts.
+/// </summary>
+internal static class LayerCommand
+{
+    public static bool TryRun(string[] args)
+    {
+        if (args.Length == 4 && args[0] == "layer-write")
+        {
+            var compression = args[3] switch
+            {
+                "gzip" => LayerCompression.Gzip,
+                "zstd" => LayerCompression.Zstd,
+                _ => LayerCompression.None,
+            };
+            var sw = Stopwatch.StartNew();
+            LayerWriteResult result;
+            // "-" discards the blob, like the reference pipelines that write to /dev/null.
+            using (Stream output = args[2] == "-" ? Stream.Null : new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+                result = LayerWriter.WriteAsync(LayerSource.FromDirectory(args[1]), output, new LayerWriteOptions { Compression = compression }, CancellationToken.None).GetAwaiter().GetResult();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} tar={result.UncompressedSize} blob={result.Size} diffid={result.DiffId}"));
+            return true;
+        }
+        if (args.Length == 3 && args[0] == "layer-unpack")
+        {
+            var sw = Stopwatch.StartNew();
+            UnpackStats stats;
+            using (var input = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20))
+                stats = LayerUnpacker.ApplyAsync(input, args[2], null, CancellationToken.None).GetAwaiter().GetResult();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} entries={stats.Entries} bytes={stats.FileBytes}"));
+            return true;
+        }
+        return false;
+    }
+}
