@@ -107,8 +107,11 @@ import json, os, sys
 r = sys.argv[1]
 sizes = dict(l.split() for l in open(os.path.join(r, "sizes")))
 blobs = {os.path.basename(p): int(s) for s, p in (l.split() for l in open(os.path.join(r, "blobs")))}
-def t(name): return json.load(open(os.path.join(r, name + ".json")))["results"][0]["median"]
-print(f"{'data':6} {'operation':34} {'ours s':>8} {'ref s':>8} {'ours MB/s':>10} {'ref MB/s':>9} {'ours/ref':>9}")
+def res(name): return json.load(open(os.path.join(r, name + ".json")))["results"][0]
+def t(name): return res(name)["median"]
+# CPU seconds (user + system, children included): steadier than wall time on a shared machine.
+def cpu(name): x = res(name); return x["user"] + x["system"]
+print(f"{'data':6} {'operation':34} {'ours s':>8} {'ref s':>8} {'ours MB/s':>10} {'ref MB/s':>9} {'speedup':>8} {'ours cpu':>9} {'ref cpu':>8}")
 rows = [
     ("write gzip  vs tar|gzip -1", "ours-gzip", "tar-gzip1"),
     ("write zstd  vs tar|zstd -3", "ours-zstd", "tar-zstd3"),
@@ -122,10 +125,10 @@ for s in ("small", "big"):
     for label, ours, ref in rows:
         tr = t(f"{s}-{ref}")
         if ours is None:
-            print(f"{s:6} {label:34} {'':>8} {tr:8.3f} {'':>10} {mb / tr:9.0f}")
+            print(f"{s:6} {label:34} {'':>8} {tr:8.3f} {'':>10} {mb / tr:9.0f} {'':>8} {'':>9} {cpu(f'{s}-{ref}'):8.2f}")
             continue
         to = t(f"{s}-{ours}")
-        # throughput in uncompressed tar MB per second; ours/ref > 1 means faster than the reference
-        print(f"{s:6} {label:34} {to:8.3f} {tr:8.3f} {mb / to:10.0f} {mb / tr:9.0f} {tr / to:9.2f}")
+        # throughput in uncompressed tar MB per second; speedup = ref wall time / ours (> 1: faster than the reference)
+        print(f"{s:6} {label:34} {to:8.3f} {tr:8.3f} {mb / to:10.0f} {mb / tr:9.0f} {tr / to:8.2f} {cpu(f'{s}-{ours}'):9.2f} {cpu(f'{s}-{ref}'):8.2f}")
     print(f"{s:6} tar {mb:.0f} MB; gzip blob {blobs[s + '.tar.gz'] / 1e6:.1f} MB (ratio {int(sizes[s]) / blobs[s + '.tar.gz']:.2f}); zstd blob {blobs[s + '.tar.zst'] / 1e6:.1f} MB (ratio {int(sizes[s]) / blobs[s + '.tar.zst']:.2f})")
 PY

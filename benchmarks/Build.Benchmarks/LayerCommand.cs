@@ -40,6 +40,22 @@ internal static class LayerCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} entries={stats.Entries} bytes={stats.FileBytes}"));
             return true;
         }
+        if (args.Length == 2 && args[0] == "layer-decompress")
+        {
+            // Decompression alone, to tell codec cost from file-creation cost.
+            var sw = Stopwatch.StartNew();
+            using var input = new FileStream(args[1], FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            int b0 = input.ReadByte();
+            input.Position = 0;
+            using Stream codec = b0 == 0x1f ? new System.IO.Compression.GZipStream(input, System.IO.Compression.CompressionMode.Decompress) : new ZstdStream(input);
+            byte[] buffer = new byte[1 << 20];
+            long total = 0;
+            int n;
+            while ((n = codec.Read(buffer)) > 0)
+                total += n;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} bytes={total}"));
+            return true;
+        }
         return false;
     }
 }
