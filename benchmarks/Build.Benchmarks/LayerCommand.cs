@@ -40,6 +40,20 @@ internal static class LayerCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} entries={stats.Entries} bytes={stats.FileBytes}"));
             return true;
         }
+        if (args.Length == 2 && args[0] == "layer-tar-only")
+        {
+            // The tar stage alone on one thread (walk, read, sha256): the pipeline's producer without a consumer.
+            var sw = Stopwatch.StartNew();
+            var entries = LayerSource.FromDirectory(args[1]).CollectEntries(CancellationToken.None);
+            using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var sink = new HashSink(sha);
+            var tar = new DeterministicTarWriter(sink);
+            foreach (var e in entries)
+                tar.WriteEntry(e);
+            tar.Finish();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} tar={tar.BytesWritten} diffid={Digest.FromSha256(sha.GetHashAndReset())}"));
+            return true;
+        }
         if (args.Length == 2 && args[0] == "layer-decompress")
         {
             // Decompression alone, to tell codec cost from file-creation cost.
@@ -57,5 +71,32 @@ internal static class LayerCommand
             return true;
         }
         return false;
+    }
+
+    private sealed class HashSink(System.Security.Cryptography.IncrementalHash hash) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => 0;
+
+        public override long Position { get => 0; set { } }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => hash.AppendData(buffer, offset, count);
+
+        public override void Write(ReadOnlySpan<byte> buffer) => hash.AppendData(buffer);
     }
 }
