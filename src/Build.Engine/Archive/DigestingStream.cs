@@ -7,7 +7,7 @@ namespace Build.Engine.Archive;
 /// A write-only pass-through that hashes and counts the bytes on their way to the destination, and can
 /// pin the variable fields of a gzip member header (MTIME, XFL, OS) to fixed values.
 /// </summary>
-internal sealed class DigestingStream(Stream inner, bool normalizeGzipHeader) : Stream
+internal sealed class DigestingStream(Stream inner, bool normalizeGzipHeader, bool hash = true) : Stream
 {
     // Go's compress/gzip header (MTIME 0, XFL 0, OS 255 "unknown"). zlib-ng writes OS 3 on Linux but
     // another value on other systems, and XFL depends on the level: neither may change a layer digest.
@@ -40,7 +40,8 @@ internal sealed class DigestingStream(Stream inner, bool normalizeGzipHeader) : 
                 copy[pos - BytesWritten] = GzipHeaderTail[pos - 4];
             buffer = copy;
         }
-        _hash.AppendData(buffer);
+        if (hash)
+            _hash.AppendData(buffer);
         inner.Write(buffer);
         BytesWritten += buffer.Length;
     }

@@ -39,6 +39,9 @@ public static class LayerUnpacker
                 session.Apply(header, reader);
             }
             session.Finish();
+            // Read to the end of the compressed stream: its checksum (gzip CRC-32, zstd content checksum)
+            // is only verified there, and corruption that happened to look like an end marker must not pass.
+            tarStream.CopyTo(Stream.Null);
             return session.Stats();
         }
     }

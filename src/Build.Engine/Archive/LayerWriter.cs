@@ -67,7 +67,8 @@ public static class LayerWriter
             {
                 try
                 {
-                    using var digesting = new DigestingStream(destination, options.Compression == LayerCompression.Gzip);
+                    // Uncompressed, the blob is the tar: its digest is the diff-id, no need to hash it twice.
+                    using var digesting = new DigestingStream(destination, options.Compression == LayerCompression.Gzip, hash: options.Compression != LayerCompression.None);
                     using (var compressor = OpenCompressor(digesting, options))
                     {
                         foreach (var (buffer, length) in queue.GetConsumingEnumerable(cts.Token))
@@ -93,7 +94,7 @@ public static class LayerWriter
         long tarSize = producer.Result;
         var (digest, size) = consumer.Result;
         var diffId = Digest.FromSha256(diffHash.GetHashAndReset());
-        return new LayerWriteResult(diffId, digest, size, mediaType, tarSize);
+        return new LayerWriteResult(diffId, options.Compression == LayerCompression.None ? diffId : digest, size, mediaType, tarSize);
     }
 
     public static string MediaTypeOf(LayerCompression compression) => compression switch
@@ -108,7 +109,9 @@ public static class LayerWriter
     {
         LayerCompression.None => new NonClosingStream(output),
         LayerCompression.Gzip => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = options.GzipLevel }, leaveOpen: true),
-        LayerCompression.Zstd => new ZstdStream(output, options.ZstdLevel, leaveOpen: true),
+        // libzstd's worker threads: zstd level 3 is the slowest stage of the pipeline, and multi-threaded
+        // zstd output does not depend on the worker count, so this is as reproducible as one thread.
+        LayerCompression.Zstd => new ZstdStream(output, options.ZstdLevel, leaveOpen: true, workers: Math.Clamp(Environment.ProcessorCount, 1, 8)),
         _ => throw new BuildException(ErrorCode.InvalidArgument, $"unknown layer compression {options.Compression}"),
     };
 

@@ -47,6 +47,12 @@ internal sealed class ReadAheadStream : Stream
                             return;
                     }
                 }
+                catch (InvalidDataException ex)
+                {
+                    // GZipStream's way of saying the bytes are not valid deflate data.
+                    _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(
+                        new Build.Engine.Errors.BuildException(Build.Engine.Errors.ErrorCode.InvalidArchive, "invalid layer archive: corrupt compressed data: " + ex.Message, ex));
+                }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     _error = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);

@@ -244,7 +244,23 @@ internal sealed class UnpackSession : IDisposable
     private void ApplyWhiteout(TarEntryHeader h, List<string> parts, string path, string name)
     {
         _whiteouts++;
-        int parent = ResolveDirectory(parts, parts.Count - 1, create: true, h.Name);
+        int parent;
+        if (_options.Whiteouts == WhiteoutMode.OverlayNative)
+        {
+            // The device or xattr has to exist in the snapshot even if no earlier entry made its directory.
+            parent = ResolveDirectory(parts, parts.Count - 1, create: true, h.Name);
+        }
+        else
+        {
+            try
+            {
+                parent = ResolveDirectory(parts, parts.Count - 1, create: false, h.Name);
+            }
+            catch (BuildException ex) when (ex.Code == ErrorCode.InvalidArchive)
+            {
+                return; // the directory is not there (or is a file): nothing below it to delete
+            }
+        }
         string dirPath = string.Join('/', parts.Take(parts.Count - 1));
         string prefix = dirPath.Length == 0 ? "" : dirPath + "/";
         if (name == ArchivePath.OpaqueMarker)

@@ -24,8 +24,13 @@ public sealed unsafe class ZstdStream : Stream
     private bool _frameOpen;
     private bool _outputPending;
 
-    /// <summary>A compressing stream writing to <paramref name="destination"/>.</summary>
-    public ZstdStream(Stream destination, int level, bool leaveOpen = false)
+    /// <summary>
+    /// A compressing stream writing to <paramref name="destination"/>. <paramref name="workers"/> ≥ 1 compresses
+    /// on libzstd's own threads; since zstd 1.5.0 the output is the same for every worker count ≥ 1 (a test checks
+    /// it), so layer digests do not depend on the machine's core count. 0 is libzstd's single-threaded mode,
+    /// whose output differs.
+    /// </summary>
+    public ZstdStream(Stream destination, int level, bool leaveOpen = false, int workers = 0)
     {
         ArgumentNullException.ThrowIfNull(destination);
         _inner = destination;
@@ -34,6 +39,8 @@ public sealed unsafe class ZstdStream : Stream
         _ctx = ZstdNative.CreateCompressor();
         Check(ZstdNative.ZSTD_CCtx_setParameter(_ctx, ZstdNative.ZSTD_c_compressionLevel, level));
         Check(ZstdNative.ZSTD_CCtx_setParameter(_ctx, ZstdNative.ZSTD_c_checksumFlag, 1));
+        if (workers > 0)
+            Check(ZstdNative.ZSTD_CCtx_setParameter(_ctx, ZstdNative.ZSTD_c_nbWorkers, workers));
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 

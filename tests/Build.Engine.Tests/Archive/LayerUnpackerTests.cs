@@ -269,9 +269,10 @@ public class LayerUnpackerTests
             w.AddFile("same", "written by this layer");
             w.AddFile(".wh.same", "");
             w.AddFile(".wh.never-existed", "");
+            w.AddFile("no-such-dir/.wh.x", "");
         });
         var stats = await UnpackAsync(tar, f.Root);
-        Assert.Equal(5, stats.Whiteouts);
+        Assert.Equal(6, stats.Whiteouts);
         var all = Walk(f.Root)
             .Select(p => Path.GetRelativePath(f.Root, p)).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["a", "a/-early", "a/sub", "a/sub/new", "keep", "same"], all);
@@ -322,7 +323,8 @@ public class LayerUnpackerTests
         using var f = new Fixture();
         var (_, blob) = await WriteAsync(Entries(LayerEntry.File("big", Encoding.ASCII.GetBytes(new string('q', 3_000_000) + Guid.NewGuid()))));
         blob[blob.Length / 2] ^= 0xff;
-        await Assert.ThrowsAnyAsync<Exception>(() => UnpackAsync(blob, f.Root));
+        var ex = await Assert.ThrowsAsync<BuildException>(() => UnpackAsync(blob, f.Root));
+        Assert.Equal(ErrorCode.InvalidArchive, ex.Code);
     }
 
     [Fact]

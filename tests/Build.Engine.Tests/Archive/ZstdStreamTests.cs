@@ -37,6 +37,24 @@ public class ZstdStreamTests
     }
 
     [Fact]
+    public void Multithreaded_output_does_not_depend_on_the_worker_count()
+    {
+        // Larger than one zstd job (several MiB at level 3), so the work really is split between workers.
+        byte[] data = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(12_000_000)));
+        byte[] Packed(int workers)
+        {
+            using var ms = new MemoryStream();
+            using (var z = new ZstdStream(ms, 3, leaveOpen: true, workers: workers))
+                z.Write(data);
+            return ms.ToArray();
+        }
+        byte[] one = Packed(1);
+        Assert.Equal(one, Packed(2));
+        Assert.Equal(one, Packed(5));
+        Assert.Equal(data, Decompress(one));
+    }
+
+    [Fact]
     public void Concatenated_frames_decode_as_one_stream()
     {
         byte[] a = RandomNumberGenerator.GetBytes(1000);

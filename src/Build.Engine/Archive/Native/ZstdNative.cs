@@ -13,6 +13,7 @@ internal static unsafe partial class ZstdNative
 
     public const int ZSTD_c_compressionLevel = 100;
     public const int ZSTD_c_checksumFlag = 201;
+    public const int ZSTD_c_nbWorkers = 400;
     public const int ZSTD_e_continue = 0;
     public const int ZSTD_e_flush = 1;
     public const int ZSTD_e_end = 2;
