@@ -26,7 +26,7 @@ public sealed class MemoryLayer : ILayer
 
     public string MediaType { get; }
 
-    /// <summary>Compresses an uncompressed tar (gzip: fastest level, which zlib-ng makes deterministic for a given input).</summary>
+    /// <summary>Compresses an uncompressed tar (gzip level 2, like the layer writer: deterministic for a given input and zlib).</summary>
     public static MemoryLayer FromTar(ReadOnlyMemory<byte> tar, LayerCompression compression = LayerCompression.Gzip)
     {
         var diffId = Digest.Compute(tar.Span);
@@ -35,7 +35,7 @@ public sealed class MemoryLayer : ILayer
         if (compression != LayerCompression.Gzip)
             throw new ArgumentException("MemoryLayer compresses with gzip only; write zstd layers with the archive writer", nameof(compression));
         var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var gz = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
             gz.Write(tar.Span);
         return new MemoryLayer(output.ToArray(), diffId, MediaTypes.OciLayerGzip);
     }
