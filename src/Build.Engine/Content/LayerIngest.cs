@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Build.Engine.Archive;
 using Build.Engine.Oci;
 
 namespace Build.Engine.Content;
@@ -33,7 +34,10 @@ internal static class LayerIngest
         await using var sink = content.OpenWriter();
         // Level 2, as the layer writer uses: with zlib-ng, level 1 is a much weaker algorithm and level 2
         // compresses like gzip -1 at ~1.5x its speed (see LayerWriteOptions.GzipLevel).
-        await using (var gzip = new GZipStream(sink, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
+        // The header is pinned like the layer writer's, so a layer exported uncompressed (docker-archive)
+        // and imported again gets back the digest it had.
+        await using (var normalized = new DigestingStream(sink, normalizeGzipHeader: true))
+        await using (var gzip = new GZipStream(normalized, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
         {
             int n = first;
             while (n > 0)

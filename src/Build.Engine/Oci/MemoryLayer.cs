@@ -37,7 +37,11 @@ public sealed class MemoryLayer : ILayer
         var output = new MemoryStream();
         using (var gz = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
             gz.Write(tar.Span);
-        return new MemoryLayer(output.ToArray(), diffId, MediaTypes.OciLayerGzip);
+        byte[] blob = output.ToArray();
+        // Pin MTIME/XFL/OS like Go's gzip writer and the layer writer, so the digest does not depend on the host OS.
+        blob.AsSpan(4, 6).Clear();
+        blob[9] = 0xff;
+        return new MemoryLayer(blob, diffId, MediaTypes.OciLayerGzip);
     }
 
     /// <summary>A layer from a blob whose diff-id is known (e.g. read back from a layout).</summary>
