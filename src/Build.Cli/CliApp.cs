@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.LoadCommand.Create());
         root.Subcommands.Add(Commands.SaveCommand.Create());
         root.Subcommands.Add(Commands.ImportCommand.Create());
+        root.Subcommands.Add(Commands.ParseCommand.Create());
         return root;
     }
 

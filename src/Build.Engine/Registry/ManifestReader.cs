@@ -32,23 +32,23 @@ internal static class ManifestReader
         }
     }
 
-    public static IReadOnlyList<(RemoteDescriptor Descriptor, PlatformSpec? Platform)> ReadIndex(ReadOnlyMemory<byte> content, string what)
+    public static IReadOnlyList<(RemoteDescriptor Descriptor, Platform? Platform)> ReadIndex(ReadOnlyMemory<byte> content, string what)
     {
         try
         {
             using var doc = JsonDocument.Parse(content);
             if (!doc.RootElement.TryGetProperty("manifests", out var manifests) || manifests.ValueKind != JsonValueKind.Array)
                 throw Invalid(what, "no \"manifests\"");
-            var result = new List<(RemoteDescriptor, PlatformSpec?)>();
+            var result = new List<(RemoteDescriptor, Platform?)>();
             foreach (var entry in manifests.EnumerateArray())
             {
-                PlatformSpec? platform = null;
+                Platform? platform = null;
                 if (entry.TryGetProperty("platform", out var p) && p.ValueKind == JsonValueKind.Object)
                 {
                     string os = p.TryGetProperty("os", out var o) ? o.GetString() ?? "" : "";
                     string arch = p.TryGetProperty("architecture", out var a) ? a.GetString() ?? "" : "";
                     string? variant = p.TryGetProperty("variant", out var v) ? v.GetString() : null;
-                    platform = new PlatformSpec(os, arch, variant);
+                    platform = new Platform { OS = os, Architecture = arch, Variant = variant };
                 }
                 result.Add((ReadDescriptor(entry, what), platform));
             }
@@ -64,16 +64,16 @@ internal static class ManifestReader
     /// The manifest of an index that runs best on <paramref name="wanted"/>; entries without a platform
     /// (attestations, "unknown/unknown") never match.
     /// </summary>
-    public static RemoteDescriptor SelectPlatform(IReadOnlyList<(RemoteDescriptor Descriptor, PlatformSpec? Platform)> entries,
-        PlatformSpec wanted, string what)
+    public static RemoteDescriptor SelectPlatform(IReadOnlyList<(RemoteDescriptor Descriptor, Platform? Platform)> entries,
+        Platform wanted, string what)
     {
         RemoteDescriptor? best = null;
         int bestScore = 0;
         foreach (var (descriptor, platform) in entries)
         {
-            if (platform is null)
+            if (platform is null || IsPlaceholder(platform))
                 continue;
-            int score = wanted.MatchScore(platform);
+            int score = PlatformMatcher.Score(wanted, platform);
             if (score > bestScore)
             {
                 best = descriptor;
@@ -82,11 +82,14 @@ internal static class ManifestReader
         }
         if (best is null)
         {
-            string available = string.Join(", ", entries.Where(e => e.Platform is not null).Select(e => e.Platform!.Normalize().ToString()).Distinct());
-            throw new BuildException(ErrorCode.NotFound, $"no image for platform {wanted.Normalize()} in {what} (available: {(available.Length > 0 ? available : "none")})");
+            string available = string.Join(", ", entries.Where(e => e.Platform is not null && !IsPlaceholder(e.Platform)).Select(e => PlatformMatcher.Describe(e.Platform!)).Distinct());
+            throw new BuildException(ErrorCode.NotFound, $"no image for platform {PlatformMatcher.Describe(wanted)} in {what} (available: {(available.Length > 0 ? available : "none")})");
         }
         return best;
     }
+
+    // BuildKit's attestation manifests carry "unknown/unknown"; they are never runnable images.
+    private static bool IsPlaceholder(Platform platform) => platform.OS == "unknown";
 
     private static RemoteDescriptor ReadDescriptor(JsonElement element, string what)
     {

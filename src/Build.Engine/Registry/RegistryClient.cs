@@ -298,7 +298,7 @@ public sealed class RegistryClient : IDisposable
     /// again for every retry. A transient failure restarts the whole upload session, since a registry's
     /// view of a half-sent chunk is not something to guess at.
     /// </summary>
-    public async Task<BlobPushResult> PushBlobAsync(ImageReference repository, Digest digest, long size, Func<Stream> open, CancellationToken ct)
+    public async Task<BlobPushResult> PushBlobAsync(ImageReference repository, Digest digest, long size, Func<CancellationToken, Task<Stream>> open, CancellationToken ct)
     {
         if (await BlobExistsAsync(repository, digest, ct).ConfigureAwait(false) is not null)
         {
@@ -316,8 +316,10 @@ public sealed class RegistryClient : IDisposable
                 RecordBlobOrigin(repository, digest);
                 return result;
             }
-            catch (RegistryTransientException e) when (attempt + 1 < Options.Retry.MaxAttempts && !ct.IsCancellationRequested)
+            catch (RegistryTransientException e) when (!ct.IsCancellationRequested)
             {
+                if (attempt + 1 >= Options.Retry.MaxAttempts)
+                    throw new RegistryTransientException($"{e.Message} (upload of blob {digest} gave up after {attempt + 1} attempts)", null, e);
                 Log($"{Short(digest)}: upload failed ({e.Message}), retrying");
                 await Task.Delay(Options.Retry.DelayBefore(attempt, Random.Shared.NextDouble(), e.RetryAfter), Options.Time, ct).ConfigureAwait(false);
             }
@@ -350,7 +352,7 @@ public sealed class RegistryClient : IDisposable
         return response;
     }
 
-    private async Task<BlobPushResult> UploadOnceAsync(ImageReference repository, Digest digest, long size, Func<Stream> open, string? mountFrom, CancellationToken ct)
+    private async Task<BlobPushResult> UploadOnceAsync(ImageReference repository, Digest digest, long size, Func<CancellationToken, Task<Stream>> open, string? mountFrom, CancellationToken ct)
     {
         Uri location;
         using (var start = await StartUploadAsync(repository, digest, mountFrom, ct).ConfigureAwait(false))
@@ -379,7 +381,8 @@ public sealed class RegistryClient : IDisposable
             using var patch = await SendToAsync(repository, HttpMethod.Patch, location, request =>
             {
                 request.Content = new StreamSliceContent(open, first, length);
-                request.Content.Headers.Add("Content-Range", $"{first}-{first + length - 1}");
+                // The distribution spec's Content-Range is "start-end" without the RFC 9110 unit, so skip header validation.
+                request.Content.Headers.TryAddWithoutValidation("Content-Range", $"{first}-{first + length - 1}");
             }, ct).ConfigureAwait(false);
             if (patch.StatusCode != HttpStatusCode.Accepted)
             {

@@ -11,7 +11,7 @@ namespace Build.Engine.Registry;
 /// </summary>
 public sealed class RegistryPuller(RegistryClient client)
 {
-    public async Task<PulledImage> PullAsync(ImageReference reference, PlatformSpec platform, IBlobStore store, CancellationToken ct)
+    public async Task<PulledImage> PullAsync(ImageReference reference, Platform platform, IBlobStore store, CancellationToken ct)
     {
         RegistryManifest top = await client.GetManifestAsync(reference, ct).ConfigureAwait(false);
         RegistryManifest manifest = top;

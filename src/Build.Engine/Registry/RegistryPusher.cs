@@ -18,14 +18,14 @@ public sealed class RegistryPusher(RegistryClient client)
     /// Returns the digest of the pushed manifest.
     /// </summary>
     public async Task<Digest> PushAsync(ImageReference target, string mediaType, ReadOnlyMemory<byte> content,
-        Func<Digest, Stream> openBlob, CancellationToken ct)
+        Func<Digest, CancellationToken, Task<Stream>> openBlob, CancellationToken ct)
     {
         if (mediaType is MediaTypes.OciIndex or MediaTypes.DockerManifestList)
         {
             foreach (var (child, _) in ManifestReader.ReadIndex(content, target.FamiliarName))
             {
                 byte[] childContent;
-                await using (Stream s = openBlob(child.Digest))
+                await using (Stream s = await openBlob(child.Digest, ct).ConfigureAwait(false))
                 using (var memory = new MemoryStream())
                 {
                     await s.CopyToAsync(memory, ct).ConfigureAwait(false);
@@ -52,22 +52,54 @@ public sealed class RegistryPusher(RegistryClient client)
         return digest;
     }
 
-    private async Task PushBlobAsync(ImageReference target, RemoteDescriptor blob, Func<Digest, Stream> openBlob, CancellationToken ct)
+    /// <summary>
+    /// Pushes <paramref name="image"/> to <paramref name="target"/> (by its tag): layers through
+    /// <see cref="ILayer.OpenCompressedAsync"/>, the config and manifest from their raw bytes.
+    /// </summary>
+    public Task<Digest> PushAsync(IImage image, ImageReference target, CancellationToken ct)
+    {
+        Digest configDigest = image.ConfigDigest();
+        ReadOnlyMemory<byte> config = image.RawConfig;
+        return PushAsync(target, image.ManifestMediaType(), image.RawManifest, async (digest, token) =>
+        {
+            if (digest == configDigest)
+                return new MemoryStream(config.ToArray(), writable: false);
+            ILayer layer = image.LayerByDigest(digest)
+                ?? throw new BuildException(ErrorCode.InvalidImage, $"image {image.Digest} has no layer {digest}");
+            return await layer.OpenCompressedAsync(token).ConfigureAwait(false);
+        }, ct);
+    }
+
+    /// <summary>Pushes the manifest or index <paramref name="root"/> stored in <paramref name="store"/>, with everything it references.</summary>
+    public async Task<Digest> PushAsync(ImageReference target, IBlobStore store, RemoteDescriptor root, CancellationToken ct)
+    {
+        byte[] content;
+        await using (Stream s = store.OpenRead(root.Digest))
+        using (var memory = new MemoryStream())
+        {
+            await s.CopyToAsync(memory, ct).ConfigureAwait(false);
+            content = memory.ToArray();
+        }
+        if (Digest.Compute(content) != root.Digest)
+            throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch: local manifest {root.Digest} does not hash to its name");
+        return await PushAsync(target, root.MediaType, content, (d, _) => Task.FromResult(store.OpenRead(d)), ct).ConfigureAwait(false);
+    }
+
+    private async Task PushBlobAsync(ImageReference target, RemoteDescriptor blob, Func<Digest, CancellationToken, Task<Stream>> openBlob, CancellationToken ct)
     {
         string id = RegistryClient.Short(blob.Digest);
         long size = blob.Size;
         if (size < 0)
         {
-            await using Stream probe = openBlob(blob.Digest);
+            await using Stream probe = await openBlob(blob.Digest, ct).ConfigureAwait(false);
             size = probe.Length;
         }
-        var result = await client.PushBlobAsync(target, blob.Digest, size, () => openBlob(blob.Digest), ct).ConfigureAwait(false);
-        Log(result switch
-        {
-            BlobPushResult.AlreadyExists => $"{id}: already exists",
-            BlobPushResult.Mounted => $"{id}: mounted",
-            _ => $"{id}: pushed {RegistryPuller.FormatSize(size)}",
-        });
+        var result = await client.PushBlobAsync(target, blob.Digest, size, token => openBlob(blob.Digest, token), ct).ConfigureAwait(false);
+        // A mount is logged by the client, which knows the repository it came from.
+        if (result == BlobPushResult.AlreadyExists)
+            Log($"{id}: already exists");
+        else if (result == BlobPushResult.Uploaded)
+            Log($"{id}: pushed {RegistryPuller.FormatSize(size)}");
     }
 
     private void Log(string line) => client.Options.Log?.Invoke(line);

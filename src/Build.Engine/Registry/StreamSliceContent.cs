@@ -9,11 +9,11 @@ namespace Build.Engine.Registry;
 /// </summary>
 internal sealed class StreamSliceContent : HttpContent
 {
-    private readonly Func<Stream> _open;
+    private readonly Func<CancellationToken, Task<Stream>> _open;
     private readonly long _offset;
     private readonly long _length;
 
-    public StreamSliceContent(Func<Stream> open, long offset, long length)
+    public StreamSliceContent(Func<CancellationToken, Task<Stream>> open, long offset, long length)
     {
         _open = open;
         _offset = offset;
@@ -26,7 +26,7 @@ internal sealed class StreamSliceContent : HttpContent
 
     protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
     {
-        await using Stream source = _open();
+        await using Stream source = await _open(cancellationToken).ConfigureAwait(false);
         if (_offset > 0)
         {
             if (source.CanSeek)
