@@ -32,6 +32,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.VerifyCommand.Create());
         root.Subcommands.Add(Commands.LoadCommand.Create());
         root.Subcommands.Add(Commands.SaveCommand.Create());
+        root.Subcommands.Add(Commands.ImportCommand.Create());
         root.Subcommands.Add(Commands.ParseCommand.Create());
         root.Subcommands.Add(Commands.BuildCommand.Create());
         return root;

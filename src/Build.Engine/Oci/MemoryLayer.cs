@@ -26,7 +26,7 @@ public sealed class MemoryLayer : ILayer
 
     public string MediaType { get; }
 
-    /// <summary>Compresses an uncompressed tar (gzip: fastest level, which zlib-ng makes deterministic for a given input).</summary>
+    /// <summary>Compresses an uncompressed tar (gzip level 2, like the layer writer: deterministic for a given input and zlib).</summary>
     public static MemoryLayer FromTar(ReadOnlyMemory<byte> tar, LayerCompression compression = LayerCompression.Gzip)
     {
         var diffId = Digest.Compute(tar.Span);
@@ -35,9 +35,13 @@ public sealed class MemoryLayer : ILayer
         if (compression != LayerCompression.Gzip)
             throw new ArgumentException("MemoryLayer compresses with gzip only; write zstd layers with the archive writer", nameof(compression));
         var output = new MemoryStream();
-        using (var gz = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        using (var gz = new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
             gz.Write(tar.Span);
-        return new MemoryLayer(output.ToArray(), diffId, MediaTypes.OciLayerGzip);
+        byte[] blob = output.ToArray();
+        // Pin MTIME/XFL/OS like Go's gzip writer and the layer writer, so the digest does not depend on the host OS.
+        blob.AsSpan(4, 6).Clear();
+        blob[9] = 0xff;
+        return new MemoryLayer(blob, diffId, MediaTypes.OciLayerGzip);
     }
 
     /// <summary>A layer from a blob whose diff-id is known (e.g. read back from a layout).</summary>
