@@ -30,7 +30,7 @@ public sealed record ExecRequest
 
     public string Hostname { get; init; } = "";
 
-    public NetworkMode Network { get; init; } = NetworkMode.Host;
+    public SandboxNetwork Network { get; init; } = SandboxNetwork.Host;
 
     public ImmutableArray<ExecMount> Mounts { get; init; } = [];
 
