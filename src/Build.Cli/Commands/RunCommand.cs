@@ -84,8 +84,8 @@ internal static class RunCommand
                 WorkingDirectory = parseResult.GetValue(workdir) ?? request.WorkingDirectory,
                 Network = parseResult.GetValue(network) switch
                 {
-                    "host" => SandboxNetwork.Host,
-                    "none" => SandboxNetwork.None,
+                    "host" => NetworkMode.Host,
+                    "none" => NetworkMode.None,
                     var other => throw new BuildException(ErrorCode.InvalidArgument, $"--network {other}: expected none or host"),
                 },
                 Limits = new ResourceLimits(MemoryBytes: ParseBytes(parseResult.GetValue(memory)), Pids: parseResult.GetValue(pids)),

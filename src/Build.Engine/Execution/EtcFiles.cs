@@ -16,10 +16,10 @@ public static class EtcFiles
     /// (systemd-resolved's 127.0.0.53) would point at nothing, so those lines are dropped, and with no
     /// nameserver left Docker's fallback (Google DNS) is used, as BuildKit does.
     /// </summary>
-    public static string ResolvConf(string? hostContent, SandboxNetwork network)
+    public static string ResolvConf(string? hostContent, NetworkMode network)
     {
         hostContent ??= "";
-        if (network == SandboxNetwork.Host && hostContent.Length > 0)
+        if (network == NetworkMode.Host && hostContent.Length > 0)
             return hostContent;
         var sb = new StringBuilder();
         var nameservers = 0;

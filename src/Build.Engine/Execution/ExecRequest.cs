@@ -30,7 +30,7 @@ public sealed record ExecRequest
 
     public string Hostname { get; init; } = "";
 
-    public SandboxNetwork Network { get; init; } = SandboxNetwork.Host;
+    public NetworkMode Network { get; init; } = NetworkMode.Host;
 
     public ImmutableArray<ExecMount> Mounts { get; init; } = [];
 

@@ -24,7 +24,7 @@ public sealed record ExecSpec
 
     public string Hostname { get; init; } = ExecSpecFactory.DefaultHostname;
 
-    public SandboxNetwork Network { get; init; } = SandboxNetwork.Host;
+    public NetworkMode Network { get; init; } = NetworkMode.Host;
 
     /// <summary>Mounts made in order, after /proc, /dev, /sys and the /etc files.</summary>
     public ImmutableArray<ExecMount> Mounts { get; init; } = [];

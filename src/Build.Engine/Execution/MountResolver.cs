@@ -56,7 +56,7 @@ public sealed class MountResolver
                         result.Add(ResolveBind(bind, sources, scratch, index, cleanup));
                         break;
                     case Graph.TmpfsMount tmpfs:
-                        result.Add(new TmpfsExecMount(tmpfs.Target, tmpfs.SizeBytes > 0 ? tmpfs.SizeBytes : null));
+                        result.Add(new TmpfsMount(tmpfs.Target, tmpfs.SizeBytes > 0 ? tmpfs.SizeBytes : null));
                         break;
                     case SecretMount secret:
                         var bytes = sources.Secrets.TryRead(secret.Id);
@@ -77,7 +77,7 @@ public sealed class MountResolver
                         await File.WriteAllBytesAsync(file, bytes, ct).ConfigureAwait(false);
                         Check(ExecNative.chown(file, (uint)secret.Uid, (uint)secret.Gid), $"RUN --mount=type=secret,id={secret.Id}: chown");
                         Check(ExecNative.chmod(file, (uint)secret.Mode), $"RUN --mount=type=secret,id={secret.Id}: chmod");
-                        result.Add(new BindExecMount(file, target, ReadOnly: true));
+                        result.Add(new BindMount(file, target, ReadOnly: true));
                         break;
                     case InlineFileMount inline:
                         var dir = Path.Combine(scratch, "inline-" + index);
@@ -89,7 +89,7 @@ public sealed class MountResolver
                             await File.WriteAllTextAsync(path, f.Content, ct).ConfigureAwait(false);
                             Check(ExecNative.chmod(path, (uint)f.Mode), "inline file " + f.Name);
                         }
-                        result.Add(new BindExecMount(dir, inline.Target, ReadOnly: true));
+                        result.Add(new BindMount(dir, inline.Target, ReadOnly: true));
                         break;
                     case SshMount ssh:
                         throw new BuildException(ErrorCode.InvalidArgument,
@@ -131,20 +131,20 @@ public sealed class MountResolver
         {
             case CacheSharing.Locked:
                 cleanup.Add((await LockAsync(dir + ".lock", wait: true, ct).ConfigureAwait(false))!.Dispose);
-                return new BindExecMount(dir, cache.Target, cache.ReadOnly);
+                return new BindMount(dir, cache.Target, cache.ReadOnly);
             case CacheSharing.Private:
                 var held = await LockAsync(dir + ".lock", wait: false, ct).ConfigureAwait(false);
                 if (held is not null)
                 {
                     cleanup.Add(held.Dispose);
-                    return new BindExecMount(dir, cache.Target, cache.ReadOnly);
+                    return new BindMount(dir, cache.Target, cache.ReadOnly);
                 }
                 // In use by another step: this one gets a fresh instance of its own, discarded afterwards.
                 var fresh = Path.Combine(scratch, "cache-" + index);
                 CreateCacheDir(cache, sources, fresh, name);
-                return new BindExecMount(fresh, cache.Target, cache.ReadOnly);
+                return new BindMount(fresh, cache.Target, cache.ReadOnly);
             default:
-                return new BindExecMount(dir, cache.Target, cache.ReadOnly);
+                return new BindMount(dir, cache.Target, cache.ReadOnly);
         }
     }
 
@@ -170,7 +170,7 @@ public sealed class MountResolver
         if (!isDir && !File.Exists(source))
             throw new BuildException(ErrorCode.NotFound, $"{name}: {bind.SourcePath} not found in {bind.From}");
         if (!bind.ReadWrite)
-            return new BindExecMount(source, bind.Target, ReadOnly: true);
+            return new BindMount(source, bind.Target, ReadOnly: true);
         // rw: the step may write, but its writes must vanish (BuildKit discards them): an overlay with a
         // throwaway upper dir for a directory, a private copy for a file.
         var root = Path.Combine(scratch, "rw-" + index);
@@ -179,7 +179,7 @@ public sealed class MountResolver
         {
             var copy = Path.Combine(root, "file");
             File.Copy(source, copy);
-            return new BindExecMount(copy, bind.Target, ReadOnly: false);
+            return new BindMount(copy, bind.Target, ReadOnly: false);
         }
         var upper = Path.Combine(root, "upper");
         var work = Path.Combine(root, "work");
@@ -192,7 +192,7 @@ public sealed class MountResolver
         var options = $"lowerdir={source.Replace(":", "\\:", StringComparison.Ordinal)},upperdir={upper},workdir={work}";
         Check(ExecNative.mount("overlay", merged, "overlay", 0, options), name + ": overlay for rw");
         cleanup.Add(() => ExecNative.umount2(merged, ExecNative.MntDetach));
-        return new BindExecMount(merged, bind.Target, ReadOnly: false);
+        return new BindMount(merged, bind.Target, ReadOnly: false);
     }
 
     private static string SourcePath(SourceRef from, string path, MountSources sources, string name)

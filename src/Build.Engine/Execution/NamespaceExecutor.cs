@@ -10,7 +10,7 @@ namespace Build.Engine.Execution;
 
 /// <summary>
 /// Builder's own sandbox: spawns the native <c>builder-sandbox</c> helper (sandbox-init.c) with
-/// posix_spawn, which enters new mount, PID, UTS, IPC and (for <see cref="SandboxNetwork.None"/>)
+/// posix_spawn, which enters new mount, PID, UTS, IPC and (for <see cref="NetworkMode.None"/>)
 /// network namespaces, pivots into the rootfs and execs the command. This side writes the spec and
 /// the /etc files, creates the cgroup, streams the output and kills the step on cancellation.
 /// Why a helper and not namespaces from .NET: docs/sandbox.md.
@@ -114,9 +114,9 @@ public sealed class NamespaceExecutor : IExecutor
             ExecNative.chmod(f, 0b110_100_100);
         return
         [
-            new BindExecMount(hosts, "/etc/hosts", ReadOnly: false),
-            new BindExecMount(resolv, "/etc/resolv.conf", ReadOnly: false),
-            new BindExecMount(hostname, "/etc/hostname", ReadOnly: false),
+            new BindMount(hosts, "/etc/hosts", ReadOnly: false),
+            new BindMount(resolv, "/etc/resolv.conf", ReadOnly: false),
+            new BindMount(hostname, "/etc/hostname", ReadOnly: false),
         ];
     }
 

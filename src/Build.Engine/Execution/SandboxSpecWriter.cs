@@ -26,7 +26,7 @@ internal static class SandboxSpecWriter
 
         Add("rootfs", spec.RootfsPath);
         Add("hostname", spec.Hostname);
-        Add("net", spec.Network == SandboxNetwork.None ? "none" : "host");
+        Add("net", spec.Network == NetworkMode.None ? "none" : "host");
         Add("cwd", spec.WorkingDirectory);
         Add("uid", N(spec.User.Uid));
         Add("gid", N(spec.User.Gid));
@@ -44,10 +44,10 @@ internal static class SandboxSpecWriter
         {
             switch (m)
             {
-                case BindExecMount bind:
+                case BindMount bind:
                     Add("mount", "bind", bind.Source, bind.Target, bind.ReadOnly ? "ro" : "rw", "");
                     break;
-                case TmpfsExecMount tmpfs:
+                case TmpfsMount tmpfs:
                     Add("mount", "tmpfs", "tmpfs", tmpfs.Target, "rw",
                         tmpfs.SizeBytes is { } size ? "mode=1777,size=" + N(size) : "mode=1777");
                     break;

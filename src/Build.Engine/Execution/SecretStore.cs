@@ -9,12 +9,12 @@ namespace Build.Engine.Execution;
 /// </summary>
 public sealed class SecretStore
 {
-    private readonly ImmutableDictionary<string, SecretSource> _sources;
+    private readonly ImmutableDictionary<string, SecretInput> _sources;
     private readonly Func<string, string?> _environment;
 
     /// <param name="sources">Secret id → source.</param>
     /// <param name="environment">Reads the builder's environment (injected so tests and servers control it).</param>
-    public SecretStore(IReadOnlyDictionary<string, SecretSource> sources, Func<string, string?> environment)
+    public SecretStore(IReadOnlyDictionary<string, SecretInput> sources, Func<string, string?> environment)
     {
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(environment);
@@ -22,7 +22,7 @@ public sealed class SecretStore
         _environment = environment;
     }
 
-    public static SecretStore Empty { get; } = new(ImmutableDictionary<string, SecretSource>.Empty, _ => null);
+    public static SecretStore Empty { get; } = new(ImmutableDictionary<string, SecretInput>.Empty, _ => null);
 
     public bool Contains(string id) => _sources.ContainsKey(id);
 

@@ -4,7 +4,7 @@ namespace Build.Engine.Snapshots;
 /// The merged view of a stack of unpacked layers (overlay-native whiteouts), computed without mounting:
 /// what overlayfs would show as the lower tree. Used by the copy fallback to diff a step's result.
 /// </summary>
-internal sealed class LowerView
+public sealed class LowerView
 {
     private const string OpaqueXattr = "trusted.overlay.opaque";
     private readonly IReadOnlyList<string> _topFirst;
@@ -42,6 +42,25 @@ internal sealed class LowerView
                 break;
         }
         return result;
+    }
+
+    /// <summary>
+    /// The host path of the topmost visible entry at <paramref name="rel"/> (relative, no leading slash), or null
+    /// when no layer has it or an upper layer hides it (a whiteout, a non-directory ancestor, an opaque directory).
+    /// </summary>
+    public string? Find(string rel)
+    {
+        if (rel.Length == 0)
+            return _topFirst.Count > 0 ? _topFirst[0] : null;
+        foreach (var layer in _topFirst)
+        {
+            var path = Join(layer, rel);
+            if (SnapshotNative.TryLstat(path, out var st))
+                return st.IsWhiteout ? null : path;
+            if (Blocked(layer, rel))
+                return null;
+        }
+        return null;
     }
 
     /// <summary>True when <paramref name="rel"/> is missing from this layer and an ancestor in it hides

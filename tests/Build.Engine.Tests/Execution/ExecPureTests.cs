@@ -15,16 +15,16 @@ public sealed class ExecPureTests
     public void Resolv_conf_is_the_hosts_for_host_networking()
     {
         const string host = "nameserver 127.0.0.53\nsearch lan\n";
-        Assert.Equal(host, EtcFiles.ResolvConf(host, SandboxNetwork.Host));
+        Assert.Equal(host, EtcFiles.ResolvConf(host, NetworkMode.Host));
     }
 
     [Fact]
     public void Resolv_conf_drops_loopback_nameservers_in_a_new_netns()
     {
         Assert.Equal("search lan\nnameserver 8.8.8.8\nnameserver 8.8.4.4\n",
-            EtcFiles.ResolvConf("nameserver 127.0.0.53\nsearch lan\n", SandboxNetwork.None));
-        Assert.Equal("nameserver 10.0.0.2\n", EtcFiles.ResolvConf("nameserver 10.0.0.2\nnameserver ::1\n", SandboxNetwork.None));
-        Assert.Equal("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", EtcFiles.ResolvConf(null, SandboxNetwork.Host));
+            EtcFiles.ResolvConf("nameserver 127.0.0.53\nsearch lan\n", NetworkMode.None));
+        Assert.Equal("nameserver 10.0.0.2\n", EtcFiles.ResolvConf("nameserver 10.0.0.2\nnameserver ::1\n", NetworkMode.None));
+        Assert.Equal("nameserver 8.8.8.8\nnameserver 8.8.4.4\n", EtcFiles.ResolvConf(null, NetworkMode.Host));
     }
 
     [Fact]

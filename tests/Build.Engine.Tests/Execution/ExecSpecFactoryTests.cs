@@ -69,7 +69,7 @@ public sealed class ExecSpecFactoryTests
         Assert.Equal(LinuxCapabilities.DockerDefault, spec.Capabilities);
         Assert.Equal(0xa80425fbUL, spec.Capabilities);
         Assert.True(spec.NoNewPrivileges);
-        Assert.Equal(SandboxNetwork.Host, spec.Network);
+        Assert.Equal(NetworkMode.Host, spec.Network);
         Assert.Equal(ExecSpecFactory.DefaultHostname, spec.Hostname);
     }
 

@@ -58,10 +58,10 @@ public sealed class MountResolverTests : IClassFixture<BusyboxRootfs>, IDisposab
     {
         var secretFile = _tmp.Combine("token");
         await File.WriteAllTextAsync(secretFile, "s3cr3t-value");
-        var secrets = new SecretStore(new Dictionary<string, SecretSource>
+        var secrets = new SecretStore(new Dictionary<string, SecretInput>
         {
-            ["tok"] = SecretSource.File(secretFile),
-            ["envtok"] = SecretSource.Env("BUILDER_TEST_SECRET"),
+            ["tok"] = SecretInput.File(secretFile),
+            ["envtok"] = SecretInput.Env("BUILDER_TEST_SECRET"),
         }, name => name == "BUILDER_TEST_SECRET" ? "env-secret" : null);
         Mount[] mounts =
         [
@@ -123,8 +123,8 @@ public sealed class MountResolverTests : IClassFixture<BusyboxRootfs>, IDisposab
         Mount[] priv = [new CacheMount("/c", "pv", CacheSharing.Private, false, SourceRef.Scratch, "/", 0b111_101_101, 0, 0)];
         await using var first = await _resolver.ResolveAsync(priv, Sources(), default);
         await using var second = await _resolver.ResolveAsync(priv, Sources(), default);
-        Assert.Equal(_resolver.CacheDirectory("pv"), ((BindExecMount)first.Mounts[0]).Source);
-        Assert.NotEqual(_resolver.CacheDirectory("pv"), ((BindExecMount)second.Mounts[0]).Source);
+        Assert.Equal(_resolver.CacheDirectory("pv"), ((Build.Engine.Execution.BindMount)first.Mounts[0]).Source);
+        Assert.NotEqual(_resolver.CacheDirectory("pv"), ((Build.Engine.Execution.BindMount)second.Mounts[0]).Source);
     }
 
     [RootFact]

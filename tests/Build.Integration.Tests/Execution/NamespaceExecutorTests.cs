@@ -191,9 +191,9 @@ public sealed class NamespaceExecutorTests : IClassFixture<BusyboxRootfs>, IDisp
             }
         });
         var script = $"nc -w 2 127.0.0.1 {port} </dev/null && echo CONNECTED; ip link show lo | grep -q UP && echo LOUP";
-        var (_, none) = await Sh(script, r => r with { Network = SandboxNetwork.None });
+        var (_, none) = await Sh(script, r => r with { Network = NetworkMode.None });
         var acceptedUnderNone = Volatile.Read(ref accepted);
-        var (_, host) = await Sh(script, r => r with { Network = SandboxNetwork.Host });
+        var (_, host) = await Sh(script, r => r with { Network = NetworkMode.Host });
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server);
 
@@ -282,7 +282,7 @@ public sealed class NamespaceExecutorTests : IClassFixture<BusyboxRootfs>, IDisp
         var rootfs = Rootfs();
         var (result, output) = await Sh(
             "cat /src/in.txt; echo; touch /src/new 2>/dev/null || echo readonly; echo t > /scratch/t && cat /scratch/t; grep ' /scratch ' /proc/mounts | cut -d' ' -f3",
-            r => r with { Mounts = [new BindExecMount(source, "/src", ReadOnly: true), new TmpfsExecMount("/scratch", 1 << 20)] }, rootfs);
+            r => r with { Mounts = [new BindMount(source, "/src", ReadOnly: true), new TmpfsMount("/scratch", 1 << 20)] }, rootfs);
         Assert.True(result.Succeeded, output.Stderr);
         Assert.Equal("from host\nreadonly\nt\ntmpfs\n", output.Stdout);
         Assert.False(File.Exists(Path.Combine(source, "new")));

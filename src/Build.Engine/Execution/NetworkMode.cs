@@ -1,7 +1,7 @@
 namespace Build.Engine.Execution;
 
 /// <summary>A step's network: BuildKit's <c>--network</c> values without CNI.</summary>
-public enum SandboxNetwork
+public enum NetworkMode
 {
     /// <summary>The host's network namespace (BuildKit's default without CNI).</summary>
     Host = 0,

@@ -4,4 +4,4 @@ namespace Build.Engine.Execution;
 /// <param name="Source">Absolute host path.</param>
 /// <param name="Target">Absolute path inside the container.</param>
 /// <param name="ReadOnly">Mount read-only.</param>
-public sealed record BindExecMount(string Source, string Target, bool ReadOnly) : ExecMount(Target);
+public sealed record BindMount(string Source, string Target, bool ReadOnly) : ExecMount(Target);
