@@ -34,6 +34,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.SaveCommand.Create());
         root.Subcommands.Add(Commands.ImportCommand.Create());
         root.Subcommands.Add(Commands.ParseCommand.Create());
+        root.Subcommands.Add(Commands.RunCommand.Create());
         root.Subcommands.Add(Commands.BuildCommand.Create());
         return root;
     }
