@@ -19,6 +19,10 @@ public static class CliApp
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("builder: build OCI container images from Dockerfiles, without a daemon");
+        root.Subcommands.Add(Commands.PullCommand.Create());
+        root.Subcommands.Add(Commands.PushCommand.Create());
+        root.Subcommands.Add(Commands.LoginCommand.Create());
+        root.Subcommands.Add(Commands.LogoutCommand.Create());
         return root;
     }
 

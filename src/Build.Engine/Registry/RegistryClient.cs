@@ -71,12 +71,51 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Records that <paramref name="digest"/> exists in <paramref name="repository"/> (enables a later mount).</summary>
-    public void RecordBlobOrigin(ImageReference repository, Digest digest) =>
+    public void RecordBlobOrigin(ImageReference repository, Digest digest)
+    {
+        if (_origins.TryGetValue((repository.Registry, digest), out string? known) && known == repository.Repository)
+            return;
         _origins[(repository.Registry, digest)] = repository.Repository;
+        if (OriginPath(repository.Registry, digest) is not { } path)
+            return;
+        try
+        {
+            // Temp file + rename: concurrent pulls may record the same blob; readers never see half a name.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.WriteAllText(temp, repository.Repository);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only an optimization: a push without it uploads instead of mounting.
+        }
+    }
 
     /// <summary>The repository of the same registry a blob was last seen in, if any.</summary>
-    public string? FindBlobOrigin(string registry, Digest digest) =>
-        _origins.TryGetValue((registry, digest), out string? repo) ? repo : null;
+    public string? FindBlobOrigin(string registry, Digest digest)
+    {
+        if (_origins.TryGetValue((registry, digest), out string? repo))
+            return repo;
+        if (OriginPath(registry, digest) is { } path && File.Exists(path))
+        {
+            try
+            {
+                string text = File.ReadAllText(path).Trim();
+                return ImageReference.TryParse(registry + "/" + text, out var parsed) && parsed.Repository == text ? text : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private string? OriginPath(string registry, Digest digest) =>
+        Options.BlobOriginDirectory is { } dir && digest.Algorithm == "sha256"
+            ? Path.Combine(dir, Uri.EscapeDataString(registry).Replace("%", "_", StringComparison.Ordinal), digest.Hex)
+            : null;
 
     // ---------------------------------------------------------------- ping and login
 

@@ -32,6 +32,13 @@ public sealed record RegistryClientOptions
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Where to remember, across processes, which repository each blob was last pulled from or pushed
+    /// to (one tiny file per registry and digest), so a later push to another repository of that registry
+    /// mounts instead of uploading. Null keeps the memory in this client only.
+    /// </summary>
+    public string? BlobOriginDirectory { get; init; }
+
     /// <summary>True when <paramref name="registry"/> may use plain HTTP: loopback, or listed in <see cref="InsecureRegistries"/>.</summary>
     public bool IsInsecure(string registry)
     {
