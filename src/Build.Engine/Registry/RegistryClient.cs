@@ -285,9 +285,11 @@ public sealed class RegistryClient : IDisposable
                     hash.GetHashAndReset();
                     written = 0;
                 }
-                else if (resumeAt > 0 && response.Content.Headers.ContentRange?.From is long from && from != resumeAt)
+                else if (resumeAt > 0)
                 {
-                    throw new BuildException(ErrorCode.Registry, $"registry resumed blob {digest} of {repository.Name} at byte {from}, asked for {resumeAt}");
+                    if (response.Content.Headers.ContentRange?.From is long from && from != resumeAt)
+                        throw new BuildException(ErrorCode.Registry, $"registry resumed blob {digest} of {repository.Name} at byte {from}, asked for {resumeAt}");
+                    Log($"{Short(digest)}: registry continues at byte {resumeAt}");
                 }
 
                 try
@@ -689,13 +691,13 @@ public sealed class RegistryClient : IDisposable
         return inner == e ? e.Message : $"{e.Message} ({inner.Message})";
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         RetryConditionHeaderValue? value = response.Headers.RetryAfter;
         if (value?.Delta is { } delta)
             return delta;
         if (value?.Date is { } date)
-            return date - DateTimeOffset.UtcNow;
+            return date - Options.Time.GetUtcNow();
         return null;
     }
 
