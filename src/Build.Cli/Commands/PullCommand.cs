@@ -1,10 +1,11 @@
 using System.CommandLine;
+using Build.Engine.Content;
 using Build.Engine.Oci;
 using Build.Engine.Registry;
 
 namespace Build.Cli.Commands;
 
-/// <summary><c>builder pull [--platform P] REF</c>: pulls an image into the local store.</summary>
+/// <summary><c>builder pull [--platform P] REF</c>: pulls an image into the local content and image stores.</summary>
 internal static class PullCommand
 {
     internal static Command Create()
@@ -13,23 +14,21 @@ internal static class PullCommand
         var platform = new Option<string?>("--platform") { Description = "os/arch[/variant] to select from a multi-platform image (default: this machine's)" };
         var insecure = RegistryCommandOptions.InsecureRegistry();
         var config = RegistryCommandOptions.Config();
-        var root = RegistryCommandOptions.Root();
         var command = new Command("pull", "Download an image from a registry");
         command.Arguments.Add(reference);
         command.Options.Add(platform);
         command.Options.Add(insecure);
         command.Options.Add(config);
-        command.Options.Add(root);
         command.SetAction(async (parse, ct) =>
         {
             TextWriter stdout = parse.InvocationConfiguration.Output;
             var image = ImageReference.Parse(parse.GetValue(reference)!);
             var wanted = parse.GetValue(platform) is { } p ? Platform.Parse(p) : Platform.Host;
-            string stateRoot = RegistryCommandOptions.StateRoot(parse.GetValue(root));
-            var layout = RegistryCommandOptions.ImageLayout(stateRoot);
-            using var client = RegistryCommandOptions.CreateClient(parse, insecure, config, stdout, stateRoot);
-            var pulled = await new RegistryPuller(client).PullAsync(image, wanted, layout, ct).ConfigureAwait(false);
-            await layout.TagAsync(image.ToString(), pulled.Manifest, ct).ConfigureAwait(false);
+            var store = CliApp.OpenStore(parse);
+            using var client = RegistryCommandOptions.CreateClient(parse, insecure, config, stdout, store.Root);
+            var pulled = await new RegistryPuller(client).PullAsync(image, wanted, store.Content, ct).ConfigureAwait(false);
+            var descriptor = new Descriptor { MediaType = pulled.Manifest.MediaType, Digest = pulled.Manifest.Digest, Size = pulled.Manifest.Size };
+            await store.Images.SetAsync(ImageName.Parse(image.ToString()), descriptor, ct).ConfigureAwait(false);
             stdout.WriteLine($"Digest: {pulled.IndexDigest ?? pulled.Manifest.Digest}");
             stdout.WriteLine(image.ToString());
             return 0;

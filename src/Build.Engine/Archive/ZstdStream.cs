@@ -22,6 +22,7 @@ public sealed unsafe class ZstdStream : Stream
     private int _inLen;
     private bool _innerEnded;
     private bool _frameOpen;
+    private bool _outputPending;
 
     /// <summary>A compressing stream writing to <paramref name="destination"/>.</summary>
     public ZstdStream(Stream destination, int level, bool leaveOpen = false)
@@ -123,21 +124,23 @@ public sealed unsafe class ZstdStream : Stream
                     if (_inLen == 0)
                         _innerEnded = true;
                 }
+                if (_innerEnded && _inPos == _inLen && !_outputPending)
+                {
+                    if (_frameOpen)
+                        throw new BuildException(ErrorCode.InvalidArchive, "zstd stream is truncated");
+                    return 0;
+                }
                 var input = new ZstdNative.Buffer { Data = src, Size = (nuint)_inLen, Pos = (nuint)_inPos };
                 var output = new ZstdNative.Buffer { Data = dst, Size = (nuint)buffer.Length, Pos = 0 };
                 nuint rc = ZstdNative.ZSTD_decompressStream(_ctx, &output, &input);
                 Check(rc);
                 _inPos = (int)input.Pos;
-                // rc == 0: a frame ended; anything else: the decoder wants more input of the current frame.
-                _frameOpen = rc != 0 || (_inPos < _inLen);
+                // 0 means a frame just ended (another may follow); otherwise the decoder is inside a frame.
+                _frameOpen = rc != 0;
+                // A full output buffer may mean the decoder holds more output even without new input.
+                _outputPending = output.Pos == output.Size;
                 if (output.Pos > 0)
                     return (int)output.Pos;
-                if (_innerEnded && _inPos == _inLen)
-                {
-                    if (rc != 0)
-                        throw new BuildException(ErrorCode.InvalidArchive, "zstd stream is truncated");
-                    return 0;
-                }
             }
         }
     }

@@ -63,4 +63,17 @@ internal static class PathRules
 
     /// <summary>A COPY source inside its filesystem: made absolute and cleaned (a trailing slash carries no meaning).</summary>
     public static string NormalizeSource(string source) => Clean("/" + source);
+
+    /// <summary>
+    /// A <c>COPY --parents</c> source: like <see cref="NormalizeSource"/>, but a <c>/./</c> pivot (the point from which
+    /// parent directories are kept) survives cleaning: <c>./a/./b/c</c> → <c>/a/./b/c</c>.
+    /// </summary>
+    public static string NormalizeParentsSource(string source)
+    {
+        var pivot = source.IndexOf("/./", StringComparison.Ordinal);
+        if (pivot < 0) return NormalizeSource(source);
+        var parent = NormalizeSource(source[..pivot]);
+        var rest = Clean(source[(pivot + 3)..]).TrimStart('/');
+        return (parent == "/" ? "" : parent) + "/./" + rest;
+    }
 }

@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 
@@ -11,6 +12,10 @@ namespace Build.Engine.Registry;
 /// </summary>
 public sealed class RegistryPuller(RegistryClient client)
 {
+    /// <summary>Pulls into the engine's content store (blobs hashed while written, verified on commit).</summary>
+    public Task<PulledImage> PullAsync(ImageReference reference, Platform platform, IContentStore content, CancellationToken ct) =>
+        PullAsync(reference, platform, new ContentStoreBlobs(content), ct);
+
     public async Task<PulledImage> PullAsync(ImageReference reference, Platform platform, IBlobStore store, CancellationToken ct)
     {
         RegistryManifest top = await client.GetManifestAsync(reference, ct).ConfigureAwait(false);
@@ -40,7 +45,7 @@ public sealed class RegistryPuller(RegistryClient client)
             async (blob, token) =>
             {
                 string id = RegistryClient.Short(blob.Digest);
-                if (store.Contains(blob.Digest))
+                if (await store.ContainsAsync(blob.Digest, token).ConfigureAwait(false))
                 {
                     client.RecordBlobOrigin(reference, blob.Digest);
                     Log($"{id}: already exists");
@@ -52,9 +57,10 @@ public sealed class RegistryPuller(RegistryClient client)
                 Log($"{id}: done");
             }).ConfigureAwait(false);
 
-        await store.WriteAsync(manifest.Digest, async (stream, _, t) =>
+        await store.WriteAsync(manifest.Digest, async (stream, existing, t) =>
         {
-            stream.SetLength(0);
+            if (existing > 0)
+                stream.SetLength(0); // a stale partial copy: the bytes are in memory, rewrite them
             await stream.WriteAsync(manifest.Content, t).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         Log($"{reference.FamiliarName}: pulled {manifest.Digest}");

@@ -46,6 +46,13 @@ public static class Parsers
     /// <summary>Like <see cref="TakeWhile"/> but requires at least one character.</summary>
     public static Parser<TextSlice> TakeWhile1(Func<char, bool> predicate, string label) => new TakeWhileParser(predicate, 1, label);
 
+    /// <summary>Succeeds when <paramref name="parser"/> would, without consuming input.</summary>
+    public static Parser<T> Lookahead<T>(Parser<T> parser)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        return parser.Lookahead();
+    }
+
     /// <summary>Always succeeds with <paramref name="value"/>, consuming nothing.</summary>
     public static Parser<T> Return<T>(T value) => new ReturnParser<T>(value);
 

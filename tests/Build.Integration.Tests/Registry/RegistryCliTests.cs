@@ -1,4 +1,5 @@
 using Build.Cli;
+using Build.Engine.Content;
 using Build.Engine.Oci;
 using Build.Engine.Registry;
 
@@ -28,10 +29,11 @@ public sealed class RegistryCliTests : IDisposable
         string root1 = Path.Combine(_dir, "root1");
         string root2 = Path.Combine(_dir, "root2");
 
-        // An image in root1's local store, named for the registry.
-        var layout = new OciLayoutStore(Path.Combine(root1, "images", "oci"));
+        // An image in root1's content and image stores, named for the registry.
+        var layout = new OciLayoutStore(Path.Combine(_dir, "layout"));
         string name = $"{registry.Host}/cli/app:1";
-        var image = await TestImages.CreateAsync(layout, ImageReference.Parse(name).ToString(), Platform.Parse("linux/amd64"), [30_000], seed: 9);
+        var image = await TestImages.CreateAsync(layout, "app", Platform.Parse("linux/amd64"), [30_000], seed: 9);
+        await TestImages.ImportAsync(layout, image, root1, name);
 
         var push = Run("push", "--root", root1, "--config", config, name);
         Assert.Equal(1, push.Exit);
@@ -56,7 +58,13 @@ public sealed class RegistryCliTests : IDisposable
         var pull = Run("pull", "--root", root2, "--config", config, "--platform", "linux/amd64", name);
         Assert.True(pull.Exit == 0, pull.Err);
         Assert.Contains($"Digest: {image.Digest}", pull.Out, StringComparison.Ordinal);
-        Assert.Equal(image.Digest, new OciLayoutStore(Path.Combine(root2, "images", "oci")).Resolve(ImageReference.Parse(name).ToString())!.Digest);
+        var root2Store = new ImageStore(new BuilderRoot(root2), new FileContentStore(new BuilderRoot(root2)), TimeProvider.System);
+        Assert.Equal(image.Digest, (await root2Store.ResolveAsync(name, CancellationToken.None)).Digest);
+        // What was pulled opens as an image from the content store, every blob verified.
+        var opened = await root2Store.OpenAsync(name, Platform.Parse("linux/amd64"), CancellationToken.None);
+        Assert.Single(opened.Layers);
+        var images = Run("--root", root2, "images");
+        Assert.Contains("cli/app", images.Out, StringComparison.Ordinal);
 
         // Push under another name from the same local image.
         var retag = Run("push", "--root", root2, "--config", config, name, $"{registry.Host}/cli/other:2");
@@ -78,6 +86,6 @@ public sealed class RegistryCliTests : IDisposable
         Assert.Contains("\"Upper/Case\"", r.Err, StringComparison.Ordinal);
         var missing = Run("push", "--root", _dir, "localhost:5999/none:1");
         Assert.Equal(1, missing.Exit);
-        Assert.Contains("image localhost:5999/none:1 not found", missing.Err, StringComparison.Ordinal);
+        Assert.Contains("localhost:5999/none:1", missing.Err, StringComparison.Ordinal);
     }
 }
