@@ -9,6 +9,9 @@ namespace Build.Engine.Registry;
 /// </summary>
 public sealed class ContentStoreBlobs(IContentStore content) : IBlobStore
 {
+    /// <summary>The content writer hashes while writing and commits only a matching digest.</summary>
+    public bool VerifiesWrites => true;
+
     public Task<bool> ContainsAsync(Digest digest, CancellationToken ct) => content.ExistsAsync(digest, ct);
 
     public Task<Stream> OpenReadAsync(Digest digest, CancellationToken ct) => content.OpenReadAsync(digest, ct);

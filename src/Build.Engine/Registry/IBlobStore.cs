@@ -21,4 +21,7 @@ public interface IBlobStore
     /// the fill may resume after re-hashing them), then verifies and publishes the blob.
     /// </summary>
     Task WriteAsync(Digest digest, Func<Stream, long, CancellationToken, Task> fill, CancellationToken ct);
+
+    /// <summary>True when <see cref="WriteAsync"/> itself hashes what the fill writes and refuses a mismatch.</summary>
+    bool VerifiesWrites => false;
 }

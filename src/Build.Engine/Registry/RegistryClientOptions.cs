@@ -22,7 +22,10 @@ public sealed record RegistryClientOptions
 
     public long ChunkSize { get; init; } = 64L << 20;
 
-    /// <summary>Timeout of a single HTTP request without any progress (connect, headers).</summary>
+    /// <summary>
+    /// Timeout of one HTTP request up to its response headers. An upload's body is sent within it, so
+    /// slow links pushing large chunks need a larger value (or a smaller <see cref="ChunkSize"/>).
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public string UserAgent { get; init; } = "builder/0.1 (+oci distribution client)";

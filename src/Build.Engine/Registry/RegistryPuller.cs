@@ -52,8 +52,17 @@ public sealed class RegistryPuller(RegistryClient client)
                     return;
                 }
                 Log($"{id}: downloading {FormatSize(blob.Size)}");
-                await store.WriteAsync(blob.Digest,
-                    (stream, existing, t) => client.DownloadBlobAsync(reference, blob.Digest, blob.Size, stream, existing, t), token).ConfigureAwait(false);
+                try
+                {
+                    await store.WriteAsync(blob.Digest,
+                        (stream, existing, t) => client.DownloadBlobAsync(reference, blob.Digest, blob.Size, stream, existing, verify: !store.VerifiesWrites, t),
+                        token).ConfigureAwait(false);
+                }
+                catch (BuildException e) when (e.Code == ErrorCode.DigestMismatch && !e.Message.Contains(reference.Name, StringComparison.Ordinal))
+                {
+                    // The store caught it: name the registry the bytes came from.
+                    throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch for blob {blob.Digest} of {reference.Name}: {e.Message}", e);
+                }
                 Log($"{id}: done");
             }).ConfigureAwait(false);
 
