@@ -33,6 +33,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.LoadCommand.Create());
         root.Subcommands.Add(Commands.SaveCommand.Create());
         root.Subcommands.Add(Commands.ParseCommand.Create());
+        root.Subcommands.Add(Commands.BuildCommand.Create());
         root.Subcommands.Add(Commands.PullCommand.Create());
         root.Subcommands.Add(Commands.PushCommand.Create());
         root.Subcommands.Add(Commands.LoginCommand.Create());

@@ -22,7 +22,7 @@ public sealed record BuildMetrics(IReadOnlyList<StepMetrics> Steps, TimeSpan Dur
 
     public void WriteJson(Stream stream)
     {
-        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
         w.WriteString("image_id", ImageId);
         w.WriteNumber("duration_ms", Ms(Duration));

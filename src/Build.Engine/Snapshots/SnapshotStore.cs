@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using Build.Engine.Archive;
+using Build.Engine.Errors;
+using Build.Engine.Oci;
+
+namespace Build.Engine.Snapshots;
+
+/// <summary>
+/// Unpacked layers and RUN root filesystems under one directory:
+/// <c>layers/&lt;diff-id hex&gt;</c> (each layer unpacked once, shared read-only by every build) and
+/// <c>w/&lt;id&gt;</c> (one per running step: overlay upper, work and mount point, or the copy).
+/// </summary>
+public sealed class SnapshotStore
+{
+    private readonly SnapshotOptions _options;
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _unpacking = new(StringComparer.Ordinal);
+    private readonly Lock _modeGate = new();
+    private SnapshotMode? _mode;
+
+    public SnapshotStore(SnapshotOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        if (options.ForceCopy)
+            _mode = SnapshotMode.Copy;
+        Directory.CreateDirectory(LayersDir);
+        Directory.CreateDirectory(WorkDir);
+    }
+
+    private string LayersDir => Path.Combine(_options.Root, "layers");
+
+    private string WorkDir => Path.Combine(_options.Root, "w");
+
+    /// <summary>The mode in use; null until the first rootfs decides it.</summary>
+    public SnapshotMode? Mode => _mode;
+
+    public string LayerPath(Digest diffId) => Path.Combine(LayersDir, diffId.Hex);
+
+    public bool HasLayer(Digest diffId) => Directory.Exists(LayerPath(diffId));
+
+    /// <summary>
+    /// The directory of an unpacked layer, unpacking it first if needed. <paramref name="unpack"/> fills an
+    /// empty directory (the archive engine's overlay-native unpacker); it runs into a temp directory
+    /// that is renamed into place, so a crash never leaves a half layer and concurrent builds needing the
+    /// same layer unpack it once (in-process by a shared task, across processes by a file lock).
+    /// </summary>
+    public async Task<string> EnsureLayerAsync(Digest diffId, Func<string, CancellationToken, Task> unpack, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(unpack);
+        var final = LayerPath(diffId);
+        if (Directory.Exists(final))
+            return final;
+        var lazy = _unpacking.GetOrAdd(diffId.Hex, _ => new Lazy<Task<string>>(() => UnpackOnceAsync(diffId, unpack, ct)));
+        try
+        {
+            return await lazy.Value.WaitAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _unpacking.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(diffId.Hex, lazy));
+        }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureLayerAsync"/> for a layer blob (gzip, zstd or plain tar): unpacked by the archive
+    /// engine in overlay-native mode (whiteouts as 0/0 character devices, opaque dirs as xattrs).
+    /// </summary>
+    public Task<string> EnsureLayerFromArchiveAsync(Digest diffId, Func<CancellationToken, Task<Stream>> openLayer, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(openLayer);
+        return EnsureLayerAsync(diffId, async (dir, c) =>
+        {
+            var stream = await openLayer(c).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+                await LayerUnpacker.ApplyAsync(stream, dir, new UnpackOptions { Whiteouts = WhiteoutMode.OverlayNative }, c).ConfigureAwait(false);
+        }, ct);
+    }
+
+    private async Task<string> UnpackOnceAsync(Digest diffId, Func<string, CancellationToken, Task> unpack, CancellationToken ct)
+    {
+        var final = LayerPath(diffId);
+        var lockPath = Path.Combine(LayersDir, "." + diffId.Hex + ".lock");
+        // FileShare.None is an exclusive flock on Linux: another builder process unpacking the same layer waits here.
+        await using var lockFile = await AcquireLockAsync(lockPath, ct).ConfigureAwait(false);
+        if (Directory.Exists(final))
+            return final;
+        var temp = Path.Combine(LayersDir, ".tmp-" + diffId.Hex + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        Directory.CreateDirectory(temp);
+        try
+        {
+            await unpack(temp, ct).ConfigureAwait(false);
+            Directory.Move(temp, final);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        return final;
+    }
+
+    private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException)
+            {
+                await Task.Delay(20, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A fresh writable rootfs over <paramref name="lowers"/> (unpacked layer directories, base layer
+    /// first, as in an image manifest). Overlay where it can be mounted; otherwise (or with
+    /// <see cref="SnapshotOptions.ForceCopy"/>) a copy, reported once through <see cref="SnapshotOptions.Report"/>.
+    /// </summary>
+    public async Task<RootfsSnapshot> PrepareRootfsAsync(IReadOnlyList<string> lowers, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(lowers);
+        var topFirst = lowers.Reverse().Select(Path.GetFullPath).ToImmutableArray();
+        foreach (var l in topFirst)
+            if (!Directory.Exists(l))
+                throw new BuildException(ErrorCode.NotFound, $"layer directory {l} does not exist");
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var dir = Path.Combine(WorkDir, id);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            if (_mode != SnapshotMode.Copy)
+            {
+                var snapshot = TryOverlay(dir, topFirst);
+                if (snapshot is not null)
+                    return snapshot;
+            }
+            return await Task.Run(() => Copy(dir, topFirst, ct), ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            TryDelete(dir);
+            throw;
+        }
+    }
+
+    private RootfsSnapshot? TryOverlay(string dir, ImmutableArray<string> topFirst)
+    {
+        var upper = Path.Combine(dir, "upper");
+        var work = Path.Combine(dir, "work");
+        var merged = Path.Combine(dir, "root");
+        Directory.CreateDirectory(upper);
+        Directory.CreateDirectory(work);
+        Directory.CreateDirectory(merged);
+        // overlay needs at least one lower dir: FROM scratch gets an empty one.
+        var lowers = topFirst.IsEmpty ? [EmptyLower()] : topFirst;
+        try
+        {
+            OverlayMount.Mount(lowers, upper, work, merged);
+        }
+        catch (BuildException e)
+        {
+            lock (_modeGate)
+            {
+                if (_mode == SnapshotMode.Overlay)
+                    throw; // overlay worked before: this is a real failure, not a missing feature
+                if (_mode is null)
+                {
+                    _mode = SnapshotMode.Copy;
+                    _options.Report?.Invoke($"overlayfs is not usable here ({e.Message}); falling back to copying layers for each RUN (slower)");
+                }
+            }
+            Directory.Delete(upper);
+            Directory.Delete(work, recursive: true);
+            Directory.Delete(merged);
+            return null;
+        }
+        lock (_modeGate)
+            _mode ??= SnapshotMode.Overlay;
+        return new RootfsSnapshot(dir, merged, upper, SnapshotMode.Overlay, topFirst, null);
+    }
+
+    private string EmptyLower()
+    {
+        var empty = Path.Combine(_options.Root, "empty");
+        Directory.CreateDirectory(empty);
+        return empty;
+    }
+
+    private static RootfsSnapshot Copy(string dir, ImmutableArray<string> topFirst, CancellationToken ct)
+    {
+        var root = Path.Combine(dir, "root");
+        Directory.CreateDirectory(root);
+        for (var i = topFirst.Length - 1; i >= 0; i--)
+            LayerCopier.Apply(topFirst[i], root, ct);
+        if (topFirst.Length > 0)
+            LayerCopier.CopyMetadata(SnapshotNative.Lstat(topFirst[0]), root);
+        var ctimes = new Dictionary<string, (long, uint)>(StringComparer.Ordinal);
+        RecordCtimes(root, "", ctimes);
+        return new RootfsSnapshot(dir, root, null, SnapshotMode.Copy, topFirst, ctimes);
+    }
+
+    private static void RecordCtimes(string root, string rel, Dictionary<string, (long, uint)> ctimes)
+    {
+        foreach (var entry in Directory.EnumerateFileSystemEntries(LowerView.Join(root, rel)))
+        {
+            var name = Path.GetFileName(entry);
+            var childRel = rel.Length == 0 ? name : rel + "/" + name;
+            var st = SnapshotNative.Lstat(entry);
+            if (st.IsDirectory)
+                RecordCtimes(root, childRel, ctimes);
+            else
+                ctimes[childRel] = (st.Ctime.Sec, st.Ctime.Nsec);
+        }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using Build.Engine.Archive;
+using Build.Engine.Caching;
+using Build.Engine.Content;
+using Build.Engine.Graph;
+using Build.Engine.Oci;
+using Build.Engine.Snapshots;
+
+namespace Build.Engine.Solving;
+
+/// <summary>
+/// One filesystem step, seen by the solver through two calls: <see cref="ResolveInputsAsync"/> (what its key is
+/// made of) and <see cref="ExecuteAsync"/> (run it and commit its layer). Subclasses per op.
+/// </summary>
+internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IImage image, ImageConfigState before)
+{
+    protected Solver Solver { get; } = solver;
+
+    protected Stage Stage { get; } = stage;
+
+    protected Vertex Step { get; } = step;
+
+    /// <summary>The image the step runs on (its parent).</summary>
+    protected IImage Image { get; } = image;
+
+    /// <summary>The configuration in force before the step (the frontend's fold).</summary>
+    protected ImageConfigState Before { get; } = before;
+
+    protected SolverDependencies Deps => Solver.Dependencies;
+
+    protected Platform Platform => Solver.StagePlatform(Stage);
+
+    public static StepRunner For(Solver solver, Stage stage, Vertex step, IImage image, ImageConfigState before) => step.Op switch
+    {
+        ExecOp => new ExecStepRunner(solver, stage, step, image, before),
+        CopyOp => new CopyStepRunner(solver, stage, step, image, before),
+        WorkdirOp => new WorkdirStepRunner(solver, stage, step, image, before),
+        _ => throw new InvalidOperationException($"no runner for {step.Op.GetType().Name}"),
+    };
+
+    public abstract Task<ResolvedInputs> ResolveInputsAsync(string parentKey, CancellationToken ct);
+
+    /// <summary>Runs the step; returns its committed layer, or null when it changed nothing.</summary>
+    public abstract Task<ILayer?> ExecuteAsync(int vertex, CacheKey key, CancellationToken ct);
+
+    protected StepInputs BaseInputs(string parentKey) => new(
+        parentKey,
+        Stage.Platform,
+        new HashSet<string>(),
+        new Dictionary<string, string>(StringComparer.Ordinal),
+        new Dictionary<string, string>(StringComparer.Ordinal))
+    {
+        SourceDateEpoch = Solver.Options.SourceDateEpoch?.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The unpacked layer directories of an image, base layer first (each unpacked once per root).</summary>
+    protected async Task<IReadOnlyList<string>> LowersAsync(IImage img, CancellationToken ct)
+    {
+        var dirs = new List<string>(img.Layers.Count);
+        foreach (var layer in img.Layers)
+        {
+            var l = layer;
+            dirs.Add(await Deps.Snapshots.EnsureLayerFromArchiveAsync(l.DiffId, c => l.OpenCompressedAsync(c), ct).ConfigureAwait(false));
+        }
+        return dirs;
+    }
+
+    protected async Task<LowerView> ViewAsync(IImage img, CancellationToken ct)
+    {
+        var lowers = await LowersAsync(img, ct).ConfigureAwait(false);
+        return new LowerView(lowers.Reverse().ToList());
+    }
+
+    protected LayerWriteOptions WriteOptions => new()
+    {
+        Compression = Solver.Options.Compression,
+        SourceDateEpoch = Solver.Options.SourceDateEpoch is { } e ? UnixTimestamp.FromDateTimeOffset(e) : null,
+    };
+
+    /// <summary>Writes a layer into the content store; null when it has no entries (BuildKit drops empty layers).</summary>
+    protected async Task<ILayer?> CommitAsync(Func<Stream, Task<LayerWriteResult>> write, CancellationToken ct)
+    {
+        await using var writer = Deps.Content.OpenWriter();
+        var result = await write(writer).ConfigureAwait(false);
+        if (result.IsEmpty)
+            return null;
+        var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
+        return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
+    }
+}

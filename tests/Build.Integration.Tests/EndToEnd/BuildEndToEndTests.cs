@@ -1,0 +1,202 @@
+using Build.Engine;
+using Build.Engine.Caching;
+using Build.Engine.Content;
+using Build.Engine.Errors;
+using Build.Engine.Oci;
+using Build.Engine.Solving;
+using Build.Integration.Tests.Support;
+
+namespace Build.Integration.Tests.EndToEnd;
+
+public sealed class BuildEndToEndTests : IDisposable
+{
+    private readonly BuildHarness h = new();
+
+    public void Dispose() => h.Dispose();
+
+    private const string AppDockerfile = """
+        FROM busybox:test
+        WORKDIR /app
+        COPY deps.txt /app/
+        RUN cat /app/deps.txt > /app/installed.txt
+        COPY src/ /app/src/
+        RUN ls /app/src > /app/files.txt
+        CMD ["cat", "/app/files.txt"]
+        """;
+
+    private async Task WriteAppAsync()
+    {
+        await h.MakeBaseImageAsync();
+        h.Write("deps.txt", "left-pad 1.0\n");
+        h.Write("src/main.sh", "echo main\n");
+        h.Write("src/util.sh", "echo util\n");
+        h.Write("README.md", "not copied\n");
+    }
+
+    private static StepMetrics Step(BuildResult r, string instructionStart) =>
+        r.Metrics.Steps.Single(s => s.Name.Contains(instructionStart, StringComparison.Ordinal));
+
+    [RootFact]
+    public async Task Second_build_executes_zero_steps()
+    {
+        await WriteAppAsync();
+        var first = await h.BuildAsync(AppDockerfile);
+        Assert.Equal(5, first.Metrics.Executed);
+        var second = await h.BuildAsync(AppDockerfile);
+        Assert.Equal(0, second.Metrics.Executed);
+        Assert.Equal(1.0, second.Metrics.HitRatio);
+        Assert.Equal(first.Image.Config.RootFs.DiffIds, second.Image.Config.RootFs.DiffIds);
+    }
+
+    [RootFact]
+    public async Task Touching_an_unrelated_context_file_executes_zero_steps()
+    {
+        await WriteAppAsync();
+        await h.BuildAsync(AppDockerfile);
+        h.Write("README.md", "changed, but no step reads it\n");
+        var r = await h.BuildAsync(AppDockerfile);
+        Assert.Equal(0, r.Metrics.Executed);
+    }
+
+    [RootFact]
+    public async Task Changing_one_copied_file_reruns_exactly_the_dependent_steps_and_names_the_file()
+    {
+        await WriteAppAsync();
+        await h.BuildAsync(AppDockerfile);
+        h.Write("src/util.sh", "echo util v2\n");
+        var r = await h.BuildAsync(AppDockerfile);
+        Assert.True(Step(r, "COPY deps.txt").Cached);
+        Assert.True(Step(r, "RUN cat").Cached);
+        var copy = Step(r, "COPY src/");
+        Assert.False(copy.Cached);
+        var change = Assert.Single(copy.Explanation);
+        Assert.Equal(CacheChangeKind.FileChanged, change.Kind);
+        Assert.Equal("src/util.sh", change.Subject);
+        Assert.False(Step(r, "RUN ls").Cached);
+        Assert.Equal(CacheChangeKind.ParentChanged, Assert.Single(Step(r, "RUN ls").Explanation).Kind);
+        Assert.Equal(2, r.Metrics.Executed);
+        // The explanation reached the progress stream too.
+        Assert.Contains(h.Events.OfType<VertexExplained>(), e => e.Changes.Any(c => c.Subject == "src/util.sh"));
+    }
+
+    [RootFact]
+    public async Task Changing_a_build_arg_reruns_only_the_steps_in_its_scope()
+    {
+        await h.MakeBaseImageAsync();
+        const string dockerfile = """
+            FROM busybox:test
+            RUN echo before > /before.txt
+            ARG VERSION=1
+            RUN echo $VERSION > /version.txt
+            RUN echo after > /after.txt
+            """;
+        await h.BuildAsync(dockerfile, ("VERSION", "1"));
+        var r = await h.BuildAsync(dockerfile, ("VERSION", "2"));
+        Assert.True(Step(r, "RUN echo before").Cached);
+        var v = Step(r, "/version.txt");
+        Assert.False(v.Cached);
+        var change = Assert.Single(v.Explanation);
+        Assert.Equal(CacheChangeKind.ArgChanged, change.Kind);
+        Assert.Equal("VERSION", change.Subject);
+        Assert.False(Step(r, "RUN echo after").Cached);
+    }
+
+    [RootFact]
+    public async Task Run_output_is_committed_and_deletions_are_whiteouts()
+    {
+        await h.MakeBaseImageAsync();
+        var r = await h.BuildAsync("""
+            FROM busybox:test
+            RUN echo data > /etc/created.txt && rm /etc/group
+            """);
+        var layer = r.Image.Layers[^1];
+        var names = await LayerNamesAsync(layer);
+        Assert.Contains("etc/created.txt", names);
+        Assert.Contains("etc/.wh.group", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("etc/hosts", StringComparison.Ordinal) || n.StartsWith("etc/resolv.conf", StringComparison.Ordinal));
+    }
+
+    [RootFact]
+    public async Task Failing_run_reports_the_command_exit_code_and_output()
+    {
+        await h.MakeBaseImageAsync();
+        var e = await Assert.ThrowsAsync<StepFailedException>(() => h.BuildAsync("""
+            FROM busybox:test
+            RUN echo doomed && exit 3
+            """));
+        Assert.Contains("exit code: 3", e.Message, StringComparison.Ordinal);
+        Assert.Contains("Dockerfile:2", e.Message, StringComparison.Ordinal);
+        Assert.Contains("doomed", e.OutputTail);
+    }
+
+    [RootFact]
+    public async Task Multi_stage_copy_from_and_target_pruning()
+    {
+        await h.MakeBaseImageAsync();
+        const string dockerfile = """
+            FROM busybox:test AS build
+            RUN mkdir /out && echo compiled > /out/app
+
+            FROM busybox:test AS unused
+            RUN echo never > /never
+
+            FROM scratch
+            COPY --from=build /out/app /app
+            """;
+        var r = await h.BuildAsync(dockerfile);
+        Assert.DoesNotContain(r.Metrics.Steps, s => s.Name.Contains("never", StringComparison.Ordinal));
+        var names = await LayerNamesAsync(Assert.Single(r.Image.Layers));
+        Assert.Equal(["app"], names);
+    }
+
+    [RootFact]
+    public async Task Two_fresh_roots_give_identical_digests_with_SOURCE_DATE_EPOCH()
+    {
+        await WriteAppAsync();
+        h.Write("Dockerfile", AppDockerfile);
+        var epoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        var request = new BuildRequest { ContextDirectory = h.Context, Tags = ["repro:1"], SourceDateEpoch = epoch };
+        await h.MakeBaseImageAsync(epoch);
+        var a = await h.BuildAsync(request);
+        using var other = new BuildHarness();
+        await other.MakeBaseImageAsync(epoch);
+        // The other root builds the same base (same bytes with the same epoch rules), then the same app.
+        var b = await new BuildService(new BuilderRoot(other.Root), TimeProvider.System, Environment.GetEnvironmentVariable)
+            .BuildAsync(request, new Progress(), CancellationToken.None);
+        Assert.Equal(a.Image.Config.RootFs.DiffIds, b.Image.Config.RootFs.DiffIds);
+        Assert.Equal(a.Image.Digest, b.Image.Digest);
+        Assert.Equal(epoch, b.Image.Config.Created);
+    }
+
+    [RootFact]
+    public async Task Missing_base_image_is_a_clear_error()
+    {
+        var e = await Assert.ThrowsAsync<BuildException>(() => h.BuildAsync("FROM nosuchimage:1\nRUN true\n"));
+        Assert.Contains("nosuchimage", e.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> LayerNamesAsync(ILayer layer)
+    {
+        await using var s = await layer.OpenUncompressedAsync(CancellationToken.None);
+        using var reader = new System.Formats.Tar.TarReader(s);
+        var names = new List<string>();
+        while (await reader.GetNextEntryAsync() is { } entry)
+            names.Add(entry.Name.TrimEnd('/'));
+        return names;
+    }
+
+    private sealed class Progress : IObserver<BuildEvent>
+    {
+        public void OnCompleted()
+        {
+        }
+
+        public void OnError(Exception error)
+        {
+        }
+
+        public void OnNext(BuildEvent value)
+        {
+        }
+    }
+}
