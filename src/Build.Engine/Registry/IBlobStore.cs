@@ -4,20 +4,24 @@ namespace Build.Engine.Registry;
 
 /// <summary>
 /// Where a pull puts blobs and a push reads them from: the least a content-addressed store must offer
-/// the registry code. <see cref="WriteAsync"/> must be atomic (nothing is visible under the digest
-/// until the fill succeeded) and idempotent.
+/// the registry code (<see cref="ContentStoreBlobs"/> adapts the engine's content store,
+/// <see cref="OciLayoutStore"/> is an OCI image layout). <see cref="WriteAsync"/> must be atomic
+/// (nothing is visible under the digest until the fill succeeded and the bytes hash to it) and idempotent.
 /// </summary>
 public interface IBlobStore
 {
-    bool Contains(Digest digest);
+    Task<bool> ContainsAsync(Digest digest, CancellationToken ct);
 
     /// <summary>Opens a stored blob from its start.</summary>
-    Stream OpenRead(Digest digest);
+    Task<Stream> OpenReadAsync(Digest digest, CancellationToken ct);
 
     /// <summary>
-    /// Stores <paramref name="digest"/>: calls <paramref name="fill"/> with a writable, readable, seekable
-    /// stream positioned at its end and the number of bytes already in it (a partial earlier attempt the
-    /// fill may resume after verifying them), then publishes the blob. The fill must verify the digest.
+    /// Stores <paramref name="digest"/>: calls <paramref name="fill"/> with a writable stream and the number
+    /// of bytes already in it (a partial earlier attempt; only a readable, seekable stream can hold any, and
+    /// the fill may resume after re-hashing them), then verifies and publishes the blob.
     /// </summary>
     Task WriteAsync(Digest digest, Func<Stream, long, CancellationToken, Task> fill, CancellationToken ct);
+
+    /// <summary>True when <see cref="WriteAsync"/> itself hashes what the fill writes and refuses a mismatch.</summary>
+    bool VerifiesWrites => false;
 }

@@ -40,7 +40,11 @@ public sealed class OciLayoutStore : IBlobStore
         return Path.Combine(BlobDirectory, digest.Hex);
     }
 
+    public Task<bool> ContainsAsync(Digest digest, CancellationToken ct) => Task.FromResult(Contains(digest));
+
     public bool Contains(Digest digest) => File.Exists(BlobPath(digest));
+
+    public Task<Stream> OpenReadAsync(Digest digest, CancellationToken ct) => Task.FromResult(OpenRead(digest));
 
     public Stream OpenRead(Digest digest)
     {

@@ -71,12 +71,51 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>Records that <paramref name="digest"/> exists in <paramref name="repository"/> (enables a later mount).</summary>
-    public void RecordBlobOrigin(ImageReference repository, Digest digest) =>
+    public void RecordBlobOrigin(ImageReference repository, Digest digest)
+    {
+        if (_origins.TryGetValue((repository.Registry, digest), out string? known) && known == repository.Repository)
+            return;
         _origins[(repository.Registry, digest)] = repository.Repository;
+        if (OriginPath(repository.Registry, digest) is not { } path)
+            return;
+        try
+        {
+            // Temp file + rename: concurrent pulls may record the same blob; readers never see half a name.
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            string temp = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+            File.WriteAllText(temp, repository.Repository);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only an optimization: a push without it uploads instead of mounting.
+        }
+    }
 
     /// <summary>The repository of the same registry a blob was last seen in, if any.</summary>
-    public string? FindBlobOrigin(string registry, Digest digest) =>
-        _origins.TryGetValue((registry, digest), out string? repo) ? repo : null;
+    public string? FindBlobOrigin(string registry, Digest digest)
+    {
+        if (_origins.TryGetValue((registry, digest), out string? repo))
+            return repo;
+        if (OriginPath(registry, digest) is { } path && File.Exists(path))
+        {
+            try
+            {
+                string text = File.ReadAllText(path).Trim();
+                return ImageReference.TryParse(registry + "/" + text, out var parsed) && parsed.Repository == text ? text : null;
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private string? OriginPath(string registry, Digest digest) =>
+        Options.BlobOriginDirectory is { } dir && digest.Algorithm == "sha256"
+            ? Path.Combine(dir, Uri.EscapeDataString(registry).Replace("%", "_", StringComparison.Ordinal), digest.Hex)
+            : null;
 
     // ---------------------------------------------------------------- ping and login
 
@@ -194,8 +233,17 @@ public sealed class RegistryClient : IDisposable
     /// after the first <paramref name="resumeFrom"/> bytes already in <paramref name="destination"/> (a partial
     /// file left by an interrupted pull): they are re-hashed, then only the rest is requested with <c>Range</c>.
     /// </summary>
-    public async Task<long> DownloadBlobAsync(ImageReference repository, Digest digest, long size, Stream destination, long resumeFrom, CancellationToken ct)
+    public Task<long> DownloadBlobAsync(ImageReference repository, Digest digest, long size, Stream destination, long resumeFrom, CancellationToken ct) =>
+        DownloadBlobAsync(repository, digest, size, destination, resumeFrom, verify: true, ct);
+
+    /// <param name="verify">
+    /// False only when <paramref name="destination"/> hashes and verifies on its own (the content store's
+    /// writer): hashing 600 MB twice is a measurable share of a pull on a busy machine.
+    /// </param>
+    internal async Task<long> DownloadBlobAsync(ImageReference repository, Digest digest, long size, Stream destination, long resumeFrom,
+        bool verify, CancellationToken ct)
     {
+        verify |= resumeFrom > 0; // resuming re-hashes the bytes already there
         if (digest.Algorithm != "sha256")
             throw new BuildException(ErrorCode.InvalidDigest, $"cannot verify blob {digest} of {repository.Name}: only sha256 is supported");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -246,9 +294,11 @@ public sealed class RegistryClient : IDisposable
                     hash.GetHashAndReset();
                     written = 0;
                 }
-                else if (resumeAt > 0 && response.Content.Headers.ContentRange?.From is long from && from != resumeAt)
+                else if (resumeAt > 0)
                 {
-                    throw new BuildException(ErrorCode.Registry, $"registry resumed blob {digest} of {repository.Name} at byte {from}, asked for {resumeAt}");
+                    if (response.Content.Headers.ContentRange?.From is long from && from != resumeAt)
+                        throw new BuildException(ErrorCode.Registry, $"registry resumed blob {digest} of {repository.Name} at byte {from}, asked for {resumeAt}");
+                    Log($"{Short(digest)}: registry continues at byte {resumeAt}");
                 }
 
                 try
@@ -259,7 +309,8 @@ public sealed class RegistryClient : IDisposable
                         int n = await body.ReadAsync(buffer, ct).ConfigureAwait(false);
                         if (n == 0)
                             break;
-                        hash.AppendData(buffer, 0, n);
+                        if (verify)
+                            hash.AppendData(buffer, 0, n);
                         await destination.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
                         written += n;
                         if (size >= 0 && written > size)
@@ -283,7 +334,7 @@ public sealed class RegistryClient : IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        Digest actual = Digest.FromSha256(hash.GetHashAndReset());
+        Digest actual = verify ? Digest.FromSha256(hash.GetHashAndReset()) : digest;
         if (actual != digest)
             throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch for blob {digest} of {repository.Name}: received content hashes to {actual}");
         RecordBlobOrigin(repository, digest);
@@ -650,13 +701,13 @@ public sealed class RegistryClient : IDisposable
         return inner == e ? e.Message : $"{e.Message} ({inner.Message})";
     }
 
-    private static TimeSpan? RetryAfterOf(HttpResponseMessage response)
+    private TimeSpan? RetryAfterOf(HttpResponseMessage response)
     {
         RetryConditionHeaderValue? value = response.Headers.RetryAfter;
         if (value?.Delta is { } delta)
             return delta;
         if (value?.Date is { } date)
-            return date - DateTimeOffset.UtcNow;
+            return date - Options.Time.GetUtcNow();
         return null;
     }
 

@@ -22,7 +22,10 @@ public sealed record RegistryClientOptions
 
     public long ChunkSize { get; init; } = 64L << 20;
 
-    /// <summary>Timeout of a single HTTP request without any progress (connect, headers).</summary>
+    /// <summary>
+    /// Timeout of one HTTP request up to its response headers. An upload's body is sent within it, so
+    /// slow links pushing large chunks need a larger value (or a smaller <see cref="ChunkSize"/>).
+    /// </summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     public string UserAgent { get; init; } = "builder/0.1 (+oci distribution client)";
@@ -31,6 +34,13 @@ public sealed record RegistryClientOptions
     public Action<string>? Log { get; init; }
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Where to remember, across processes, which repository each blob was last pulled from or pushed
+    /// to (one tiny file per registry and digest), so a later push to another repository of that registry
+    /// mounts instead of uploading. Null keeps the memory in this client only.
+    /// </summary>
+    public string? BlobOriginDirectory { get; init; }
 
     /// <summary>True when <paramref name="registry"/> may use plain HTTP: loopback, or listed in <see cref="InsecureRegistries"/>.</summary>
     public bool IsInsecure(string registry)

@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 
@@ -11,6 +12,10 @@ namespace Build.Engine.Registry;
 /// </summary>
 public sealed class RegistryPuller(RegistryClient client)
 {
+    /// <summary>Pulls into the engine's content store (blobs hashed while written, verified on commit).</summary>
+    public Task<PulledImage> PullAsync(ImageReference reference, Platform platform, IContentStore content, CancellationToken ct) =>
+        PullAsync(reference, platform, new ContentStoreBlobs(content), ct);
+
     public async Task<PulledImage> PullAsync(ImageReference reference, Platform platform, IBlobStore store, CancellationToken ct)
     {
         RegistryManifest top = await client.GetManifestAsync(reference, ct).ConfigureAwait(false);
@@ -40,21 +45,31 @@ public sealed class RegistryPuller(RegistryClient client)
             async (blob, token) =>
             {
                 string id = RegistryClient.Short(blob.Digest);
-                if (store.Contains(blob.Digest))
+                if (await store.ContainsAsync(blob.Digest, token).ConfigureAwait(false))
                 {
                     client.RecordBlobOrigin(reference, blob.Digest);
                     Log($"{id}: already exists");
                     return;
                 }
                 Log($"{id}: downloading {FormatSize(blob.Size)}");
-                await store.WriteAsync(blob.Digest,
-                    (stream, existing, t) => client.DownloadBlobAsync(reference, blob.Digest, blob.Size, stream, existing, t), token).ConfigureAwait(false);
+                try
+                {
+                    await store.WriteAsync(blob.Digest,
+                        (stream, existing, t) => client.DownloadBlobAsync(reference, blob.Digest, blob.Size, stream, existing, verify: !store.VerifiesWrites, t),
+                        token).ConfigureAwait(false);
+                }
+                catch (BuildException e) when (e.Code == ErrorCode.DigestMismatch && !e.Message.Contains(reference.Name, StringComparison.Ordinal))
+                {
+                    // The store caught it: name the registry the bytes came from.
+                    throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch for blob {blob.Digest} of {reference.Name}: {e.Message}", e);
+                }
                 Log($"{id}: done");
             }).ConfigureAwait(false);
 
-        await store.WriteAsync(manifest.Digest, async (stream, _, t) =>
+        await store.WriteAsync(manifest.Digest, async (stream, existing, t) =>
         {
-            stream.SetLength(0);
+            if (existing > 0)
+                stream.SetLength(0); // a stale partial copy: the bytes are in memory, rewrite them
             await stream.WriteAsync(manifest.Content, t).ConfigureAwait(false);
         }, ct).ConfigureAwait(false);
         Log($"{reference.FamiliarName}: pulled {manifest.Digest}");

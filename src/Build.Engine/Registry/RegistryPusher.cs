@@ -74,7 +74,7 @@ public sealed class RegistryPusher(RegistryClient client)
     public async Task<Digest> PushAsync(ImageReference target, IBlobStore store, RemoteDescriptor root, CancellationToken ct)
     {
         byte[] content;
-        await using (Stream s = store.OpenRead(root.Digest))
+        await using (Stream s = await store.OpenReadAsync(root.Digest, ct).ConfigureAwait(false))
         using (var memory = new MemoryStream())
         {
             await s.CopyToAsync(memory, ct).ConfigureAwait(false);
@@ -82,7 +82,7 @@ public sealed class RegistryPusher(RegistryClient client)
         }
         if (Digest.Compute(content) != root.Digest)
             throw new BuildException(ErrorCode.DigestMismatch, $"digest mismatch: local manifest {root.Digest} does not hash to its name");
-        return await PushAsync(target, root.MediaType, content, (d, _) => Task.FromResult(store.OpenRead(d)), ct).ConfigureAwait(false);
+        return await PushAsync(target, root.MediaType, content, store.OpenReadAsync, ct).ConfigureAwait(false);
     }
 
     private async Task PushBlobAsync(ImageReference target, RemoteDescriptor blob, Func<Digest, CancellationToken, Task<Stream>> openBlob, CancellationToken ct)

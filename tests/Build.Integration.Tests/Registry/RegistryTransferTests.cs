@@ -203,6 +203,16 @@ public sealed class RegistryTransferTests : IDisposable
         Assert.False(dest.Contains(layer));
         // Wrong bytes are deleted, not kept for a resume (a sibling download cancelled by this failure may keep its partial file).
         Assert.False(File.Exists(dest.BlobPath(layer) + ".partial"));
+
+        // The content store (which verifies by itself) refuses the same bytes, naming blob and registry, and keeps no temp file.
+        var root = new Build.Engine.Content.BuilderRoot(Path.Combine(_dir, "root"));
+        var content = new Build.Engine.Content.FileContentStore(root);
+        var e2 = await Assert.ThrowsAsync<BuildException>(() => new RegistryPuller(client).PullAsync(target, Amd64, content, CancellationToken.None));
+        Assert.Equal(ErrorCode.DigestMismatch, e2.Code);
+        Assert.Contains(layer.ToString(), e2.Message, StringComparison.Ordinal);
+        Assert.Contains(target.Name, e2.Message, StringComparison.Ordinal);
+        Assert.False(await content.ExistsAsync(layer, CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(root.BlobsDirectory, ".tmp-*", SearchOption.AllDirectories));
     }
 
     [ToolFact("docker-registry")]
@@ -224,7 +234,8 @@ public sealed class RegistryTransferTests : IDisposable
         var pulled = await new RegistryPuller(client).PullAsync(target, Amd64, dest, CancellationToken.None);
         Assert.Contains(_log, l => l.Contains($"resuming after {full.Length / 2} bytes", StringComparison.Ordinal));
         Assert.Equal(full, await TestImages.ReadAllAsync(dest, layer.Digest));
-        Assert.Contains(" 206 ", registry.Log, StringComparison.Ordinal);
+        // The registry answered the Range request with 206 (a 200 would have restarted the blob from zero).
+        Assert.Contains(_log, l => l.Contains($"registry continues at byte {full.Length / 2}", StringComparison.Ordinal));
         await AssertSameBlobsAsync(source, dest, pulled);
     }
 

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
+using Build.Engine.Content;
 using Build.Engine.Oci;
 using Build.Engine.Registry;
 
@@ -61,9 +62,20 @@ internal static class TestImages
         return descriptor;
     }
 
+    /// <summary>Copies every blob of <paramref name="layout"/> into builder's stores under <paramref name="root"/> and names <paramref name="image"/>.</summary>
+    public static async Task ImportAsync(OciLayoutStore layout, RemoteDescriptor image, string root, string name)
+    {
+        var builderRoot = new BuilderRoot(root);
+        var content = new FileContentStore(builderRoot);
+        foreach (string file in Directory.GetFiles(Path.Combine(layout.Root, "blobs", "sha256")))
+            await content.WriteAsync(await File.ReadAllBytesAsync(file), Digest.Parse("sha256:" + Path.GetFileName(file)), CancellationToken.None);
+        var images = new ImageStore(builderRoot, content, TimeProvider.System);
+        await images.SetAsync(ImageName.Parse(name), new Descriptor { MediaType = image.MediaType, Digest = image.Digest, Size = image.Size }, CancellationToken.None);
+    }
+
     public static async Task<byte[]> ReadAllAsync(IBlobStore store, Digest digest)
     {
-        await using var s = store.OpenRead(digest);
+        await using var s = await store.OpenReadAsync(digest, CancellationToken.None);
         using var m = new MemoryStream();
         await s.CopyToAsync(m);
         return m.ToArray();
