@@ -19,6 +19,7 @@ public static class CliApp
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("builder: build OCI container images from Dockerfiles, without a daemon");
+        root.Subcommands.Add(Commands.ParseCommand.Create());
         return root;
     }
 
