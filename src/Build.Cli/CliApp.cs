@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Build.Engine.Content;
 using Build.Engine.Errors;
 
 namespace Build.Cli;
@@ -19,9 +20,31 @@ public static class CliApp
     public static RootCommand CreateRoot()
     {
         var root = new RootCommand("builder: build OCI container images from Dockerfiles, without a daemon");
+        root.Options.Add(new Option<string?>(RootOptionName)
+        {
+            Description = "Directory holding all state (blobs, images, cache); default $BUILDER_ROOT, /var/lib/builder as root, else $XDG_DATA_HOME/builder",
+            Recursive = true,
+        });
+        root.Subcommands.Add(Commands.ImagesCommand.Create());
+        root.Subcommands.Add(Commands.TagCommand.Create());
+        root.Subcommands.Add(Commands.RmiCommand.Create());
+        root.Subcommands.Add(Commands.InspectCommand.Create());
+        root.Subcommands.Add(Commands.VerifyCommand.Create());
+        root.Subcommands.Add(Commands.LoadCommand.Create());
+        root.Subcommands.Add(Commands.SaveCommand.Create());
         root.Subcommands.Add(Commands.ParseCommand.Create());
         return root;
     }
+
+    /// <summary>The global <c>--root</c> option (recursive: valid before or after any subcommand).</summary>
+    public const string RootOptionName = "--root";
+
+    /// <summary>The state directory every command uses: <c>--root</c>, else BUILDER_ROOT, else the per-user default.</summary>
+    public static BuilderRoot ResolveRoot(ParseResult parseResult) =>
+        BuilderRoot.Resolve(parseResult.GetValue<string?>(RootOptionName), Environment.GetEnvironmentVariable, Environment.IsPrivilegedProcess);
+
+    /// <summary>The content and image stores under the resolved root.</summary>
+    internal static LocalStore OpenStore(ParseResult parseResult) => LocalStore.Open(ResolveRoot(parseResult), TimeProvider.System);
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

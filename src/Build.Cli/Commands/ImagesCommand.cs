@@ -1,0 +1,111 @@
+using System.CommandLine;
+using System.Globalization;
+using Build.Engine.Content;
+using Build.Engine.Errors;
+using Build.Engine.Oci;
+
+namespace Build.Cli.Commands;
+
+/// <summary>
+/// <c>builder images [REPOSITORY[:TAG]]</c>: lists stored images in docker's columns. SIZE is what
+/// the image occupies in the store (compressed layers + config), not docker's unpacked size.
+/// </summary>
+internal static class ImagesCommand
+{
+    internal static Command Create()
+    {
+        var filter = new Argument<string?>("REPOSITORY") { Description = "Only images of this repository (and tag)", Arity = ArgumentArity.ZeroOrOne };
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Only show image IDs" };
+        var noTrunc = new Option<bool>("--no-trunc") { Description = "Show full image IDs" };
+        var digests = new Option<bool>("--digests") { Description = "Show manifest digests" };
+        var cmd = new Command("images", "List images in the local store") { filter, quiet, noTrunc, digests };
+        cmd.SetAction(async (parseResult, ct) =>
+        {
+            var store = CliApp.OpenStore(parseResult);
+            var now = TimeProvider.System.GetUtcNow();
+            string? f = parseResult.GetValue(filter);
+            ImageName? wanted = f is null ? null : ImageName.Parse(f);
+            bool tagGiven = f is not null && f.LastIndexOf(':') > f.LastIndexOf('/');
+            var rows = new List<string[]>();
+            var seenIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in await store.Images.ListAsync(ct).ConfigureAwait(false))
+            {
+                if (wanted is not null && (r.Name is null || r.Name.CanonicalRepository != wanted.CanonicalRepository || (tagGiven && r.Name.Tag != wanted.Tag)))
+                    continue;
+                StoredImage image;
+                try
+                {
+                    image = await StoredImage.LoadAsync(store.Content, r.Target, Platform.Host, ct).ConfigureAwait(false);
+                }
+                catch (BuildException e)
+                {
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {r.Name?.ToString() ?? r.Digest.ToString()}: {e.Message}").ConfigureAwait(false);
+                    continue;
+                }
+                string id = parseResult.GetValue(noTrunc) ? image.ConfigDigest().ToString() : image.ConfigDigest().Hex[..12];
+                if (parseResult.GetValue(quiet))
+                {
+                    if (seenIds.Add(id))
+                        rows.Add([id]);
+                    continue;
+                }
+                var row = new List<string> { r.Name?.Repository ?? "<none>", r.Name?.Tag ?? "<none>" };
+                if (parseResult.GetValue(digests))
+                    row.Add(r.Digest.ToString());
+                row.AddRange([id, image.Config.Created is { } c ? HumanDuration(now - c) + " ago" : "N/A", HumanSize(image.Layers.Sum(l => l.Size) + image.RawConfig.Length)]);
+                rows.Add([.. row]);
+            }
+            var output = parseResult.InvocationConfiguration.Output;
+            if (parseResult.GetValue(quiet))
+            {
+                foreach (var row in rows)
+                    await output.WriteLineAsync(row[0]).ConfigureAwait(false);
+                return 0;
+            }
+            string[] header = parseResult.GetValue(digests)
+                ? ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"]
+                : ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"];
+            rows.Insert(0, header);
+            int[] widths = [.. Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length))];
+            foreach (var row in rows)
+                await output.WriteLineAsync(string.Join("   ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i])))).ConfigureAwait(false);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>docker's units.HumanDuration wording ("About an hour", "3 days").</summary>
+    internal static string HumanDuration(TimeSpan d)
+    {
+        double s = Math.Max(0, d.TotalSeconds);
+        static string N(double v) => ((long)v).ToString(CultureInfo.InvariantCulture);
+        return s switch
+        {
+            < 1 => "Less than a second",
+            < 2 => "1 second",
+            < 60 => N(s) + " seconds",
+            < 120 => "About a minute",
+            < 46 * 60 => N(s / 60) + " minutes",
+            < 2 * 3600 => "About an hour",
+            < 48 * 3600 => N(s / 3600) + " hours",
+            < 14 * 86400 => N(s / 86400) + " days",
+            < 60 * 86400 => N(s / (7 * 86400)) + " weeks",
+            < 2 * 365 * 86400 => N(s / (30 * 86400)) + " months",
+            _ => N(s / (365 * 86400)) + " years",
+        };
+    }
+
+    /// <summary>docker's units.HumanSizeWithPrecision(size, 3): decimal units, three significant digits ("4.26MB").</summary>
+    internal static string HumanSize(long bytes)
+    {
+        string[] units = ["B", "kB", "MB", "GB", "TB", "PB"];
+        double v = bytes;
+        int u = 0;
+        while (v >= 1000 && u < units.Length - 1)
+        {
+            v /= 1000;
+            u++;
+        }
+        return v.ToString("G3", CultureInfo.InvariantCulture) + units[u];
+    }
+}

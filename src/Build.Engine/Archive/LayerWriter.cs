@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using Build.Engine.Errors;
+using Build.Engine.Oci;
+
+namespace Build.Engine.Archive;
+
+/// <summary>
+/// Writes a layer blob in one pass: the tar is produced, hashed (diff-id), compressed, and the
+/// compressed bytes are hashed and counted on their way to the destination. Nothing is read twice
+/// and no temporary file is made, so the result's digests exist the moment the bytes do.
+/// </summary>
+public static class LayerWriter
+{
+    private const int QueueDepth = 8;
+
+    public static async Task<LayerWriteResult> WriteAsync(LayerSource source, Stream destination, LayerWriteOptions? options, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        options ??= new LayerWriteOptions();
+        if (options.GzipLevel is < 1 or > 9)
+            throw new BuildException(ErrorCode.InvalidArgument, $"gzip level {options.GzipLevel} is out of range 1-9");
+        string mediaType = MediaTypeOf(options.Compression);
+
+        var entries = await Task.Run(() => source.CollectEntries(ct), ct).ConfigureAwait(false);
+        if (entries.Count == 0)
+            return await WriteEmptyAsync(destination, options, mediaType, ct).ConfigureAwait(false);
+
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var queue = new BlockingCollection<(byte[] Buffer, int Length)>(QueueDepth);
+        using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+
+        var producer = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    using var pipe = new ChunkQueueStream(queue, diffHash, cts.Token);
+                    var tar = new DeterministicTarWriter(pipe, options.SourceDateEpoch);
+                    foreach (var entry in entries)
+                    {
+                        cts.Token.ThrowIfCancellationRequested();
+                        tar.WriteEntry(entry);
+                    }
+                    tar.Finish();
+                    return tar.BytesWritten;
+                }
+                catch
+                {
+                    cts.Cancel();
+                    throw;
+                }
+                finally
+                {
+                    queue.CompleteAdding();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        var consumer = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    using var digesting = new DigestingStream(destination, options.Compression == LayerCompression.Gzip);
+                    using (var compressor = OpenCompressor(digesting, options))
+                    {
+                        foreach (var (buffer, length) in queue.GetConsumingEnumerable(cts.Token))
+                        {
+                            compressor.Write(buffer, 0, length);
+                            ArrayPool<byte>.Shared.Return(buffer);
+                        }
+                    }
+                    digesting.Flush();
+                    return (digesting.GetDigest(), digesting.BytesWritten);
+                }
+                catch
+                {
+                    cts.Cancel();
+                    throw;
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        await AwaitBoth(producer, consumer, ct).ConfigureAwait(false);
+        long tarSize = producer.Result;
+        var (digest, size) = consumer.Result;
+        var diffId = Digest.FromSha256(diffHash.GetHashAndReset());
+        return new LayerWriteResult(diffId, digest, size, mediaType, tarSize);
+    }
+
+    public static string MediaTypeOf(LayerCompression compression) => compression switch
+    {
+        LayerCompression.None => MediaTypes.OciLayer,
+        LayerCompression.Gzip => MediaTypes.OciLayerGzip,
+        LayerCompression.Zstd => MediaTypes.OciLayerZstd,
+        _ => throw new BuildException(ErrorCode.InvalidArgument, $"unknown layer compression {compression}"),
+    };
+
+    private static Stream OpenCompressor(Stream output, LayerWriteOptions options) => options.Compression switch
+    {
+        LayerCompression.None => new NonClosingStream(output),
+        LayerCompression.Gzip => new GZipStream(output, new ZLibCompressionOptions { CompressionLevel = options.GzipLevel }, leaveOpen: true),
+        LayerCompression.Zstd => new ZstdStream(output, options.ZstdLevel, leaveOpen: true),
+        _ => throw new BuildException(ErrorCode.InvalidArgument, $"unknown layer compression {options.Compression}"),
+    };
+
+    private static async Task<LayerWriteResult> WriteEmptyAsync(Stream destination, LayerWriteOptions options, string mediaType, CancellationToken ct)
+    {
+        byte[] blob;
+        if (options.Compression == LayerCompression.Gzip)
+        {
+            blob = EmptyLayer.Gzip.ToArray();
+        }
+        else
+        {
+            var ms = new MemoryStream();
+            using (var c = OpenCompressor(ms, options))
+                c.Write(EmptyLayer.Tar.Span);
+            blob = ms.ToArray();
+        }
+        await destination.WriteAsync(blob, ct).ConfigureAwait(false);
+        await destination.FlushAsync(ct).ConfigureAwait(false);
+        return new LayerWriteResult(EmptyLayer.DiffId, Digest.Compute(blob), blob.Length, mediaType, EmptyLayer.Tar.Length);
+    }
+
+    /// <summary>Waits for both stages and reports the first real failure, not the cancellation it caused in the other.</summary>
+    private static async Task AwaitBoth(Task a, Task b, CancellationToken ct)
+    {
+        try
+        {
+            await Task.WhenAll(a, b).ConfigureAwait(false);
+        }
+        catch
+        {
+            ct.ThrowIfCancellationRequested();
+            foreach (var t in new[] { a, b })
+            {
+                if (t.Exception?.InnerException is { } ex && ex is not OperationCanceledException)
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+            }
+            throw;
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Text.Json.Serialization;
+
+namespace Build.Engine.Oci;
+
+/// <summary>
+/// An image manifest (image-spec manifest.md), also used for Docker's schema 2 manifest, which has
+/// the same shape; <see cref="MediaType"/> tells them apart.
+/// </summary>
+public sealed record ImageManifest
+{
+    [JsonPropertyName("schemaVersion")]
+    public int SchemaVersion { get; init; } = 2;
+
+    [JsonPropertyName("mediaType")]
+    public string? MediaType { get; init; }
+
+    [JsonPropertyName("artifactType")]
+    public string? ArtifactType { get; init; }
+
+    [JsonPropertyName("config")]
+    public required Descriptor Config { get; init; }
+
+    [JsonPropertyName("layers")]
+    public IReadOnlyList<Descriptor> Layers { get; init => field = ValueList.From(value) ?? ValueList<Descriptor>.Empty; } = ValueList<Descriptor>.Empty;
+
+    [JsonPropertyName("subject")]
+    public Descriptor? Subject { get; init; }
+
+    [JsonPropertyName("annotations")]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init => field = ValueMap.From(value); }
+
+    /// <summary>Members this record does not model; set only by the deserializer (the serializer cannot bind extension data through init), copied by <c>with</c>.</summary>
+    [JsonExtensionData]
+    [JsonInclude]
+    public ExtensionFields? Extra { get; internal set; }
+}
