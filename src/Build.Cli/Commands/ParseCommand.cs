@@ -9,6 +9,7 @@ using Build.Parser.Diagnostics;
 using Build.Parser.Dump;
 using Build.Parser.Parsing;
 using DockerfileParseResult = Build.Parser.Parsing.ParseResult;
+using Build.Engine.Oci;
 
 namespace Build.Cli.Commands;
 

@@ -3,6 +3,7 @@ using Build.Engine.Graph;
 using Build.Parser.Expansion;
 using Build.Parser.Parsing;
 using Syn = Build.Parser.Syntax;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 
@@ -528,7 +529,7 @@ internal sealed class FrontendBuilder
         throw new FrontendError(FrontendDiagnosticCodes.ExpansionError, $"Cannot expand \"{word}\": {error}", location);
     }
 
-    private void AddStep(StageInfo stage, DispatchState state, Command command, string description, Op op, HistoryEntry? history)
+    private void AddStep(StageInfo stage, DispatchState state, Command command, string description, Op op, StepHistory? history)
     {
         var id = "s" + stage.Index.ToString(CultureInfo.InvariantCulture) + "." + state.Steps.Count.ToString(CultureInfo.InvariantCulture);
         state.Steps.Add(new Vertex(id, stage.Index, description, command.Location, op, history, command.FromOnBuild));
@@ -578,7 +579,7 @@ internal sealed class FrontendBuilder
                 var create = wd != "/";
                 var text = DisplayText(w, env);
                 AddStep(stage, state, command, create ? Numbered(state, text, command.FromOnBuild) : text,
-                    new WorkdirOp(wd, state.Config.User, create), new HistoryEntry("WORKDIR " + wd, !create));
+                    new WorkdirOp(wd, state.Config.User, create), new StepHistory("WORKDIR " + wd, !create));
                 break;
             }
             case Syn.UserInstruction u:
@@ -672,7 +673,7 @@ internal sealed class FrontendBuilder
         }
     }
 
-    private static HistoryEntry Meta(string createdBy) => new(createdBy, true);
+    private static StepHistory Meta(string createdBy) => new(createdBy, true);
 
     private static long Nanoseconds(TimeSpan? span) => span is { } s ? s.Ticks * 100 : 0;
 
@@ -765,7 +766,7 @@ internal sealed class FrontendBuilder
             run.Security == Syn.SecurityMode.Insecure ? SecurityMode.Insecure : SecurityMode.Sandbox,
             mounts.ToValueList(),
             proxy);
-        var history = new HistoryEntry("RUN " + RunHistoryText(argv, state) + " # buildkit", false);
+        var history = new StepHistory("RUN " + RunHistoryText(argv, state) + " # buildkit", false);
         AddStep(stage, state, command, Numbered(state, customName, command.FromOnBuild), op, history);
     }
 
@@ -1005,7 +1006,7 @@ internal sealed class FrontendBuilder
         foreach (var h in heredocs) history.Append(" <<").Append(h.Name);
         history.Append(' ').Append(destination).Append(" # buildkit");
         AddStep(stage, state, command, Numbered(state, DisplayText(instruction, env), command.FromOnBuild), op,
-            new HistoryEntry(history.ToString(), false));
+            new StepHistory(history.ToString(), false));
     }
 
     private string ExpandHeredoc(string body, IEnvLookup env, SourceLocation loc)

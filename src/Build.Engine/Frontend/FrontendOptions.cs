@@ -1,4 +1,5 @@
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Build.Engine.Frontend;
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Frontend;
 
