@@ -36,6 +36,8 @@ internal sealed class FrontendBuilder
     private PlatformSpec _targetPlatform = null!;
     private int _externalSources;
 
+    private bool Legacy => _options.HistoryDialect == HistoryDialect.Docker20;
+
     public FrontendBuilder(ParseResult parse, FrontendOptions options)
     {
         _parse = parse;
@@ -482,7 +484,7 @@ internal sealed class FrontendBuilder
                 parent.Config with { OnBuild = ValueList<string>.Empty },
                 parent.Env.Clone(),
                 [.. parent.BuildArgs],
-                parent.Platform);
+                parent.Platform) { InheritedArgs = parent.BuildArgs.Count };
         }
         else
         {
@@ -601,7 +603,10 @@ internal sealed class FrontendBuilder
                         ports.AddRange(parsed);
                     }
                 }
-                AddStep(stage, state, command, DisplayText(x, env), new ExposeOp(ports.ToValueList()), Meta("EXPOSE " + GoFormat.List(ports)));
+                var exposeText = Legacy
+                    ? "map[" + string.Join(" ", ports.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => p + ":{}")) + "]"
+                    : GoFormat.List(ports);
+                AddStep(stage, state, command, DisplayText(x, env), new ExposeOp(ports.ToValueList()), Meta("EXPOSE " + exposeText));
                 break;
             }
             case Syn.VolumeInstruction v:
@@ -649,7 +654,13 @@ internal sealed class FrontendBuilder
                     Nanoseconds(h.StartPeriod),
                     Nanoseconds(h.StartInterval),
                     h.Retries ?? 0);
-                var history = "HEALTHCHECK {Test:" + GoFormat.List(check.Test)
+                var history = Legacy
+                    ? "HEALTHCHECK &{" + GoFormat.QuoteList(check.Test)
+                        + " " + GoFormat.Quote(GoFormat.Duration(check.IntervalNanoseconds))
+                        + " " + GoFormat.Quote(GoFormat.Duration(check.TimeoutNanoseconds))
+                        + " " + GoFormat.Quote(GoFormat.Duration(check.StartPeriodNanoseconds))
+                        + " " + GoFormat.QuoteRune(check.Retries) + "}"
+                    : "HEALTHCHECK {Test:" + GoFormat.List(check.Test)
                     + " Interval:" + GoFormat.Duration(check.IntervalNanoseconds)
                     + " Timeout:" + GoFormat.Duration(check.TimeoutNanoseconds)
                     + " StartPeriod:" + GoFormat.Duration(check.StartPeriodNanoseconds)
@@ -701,7 +712,16 @@ internal sealed class FrontendBuilder
             var arg = new ArgValue(decl.Name, value);
             state.BuildArgs.Add(arg);
             values.Add(arg);
-            parts.Add(value is null ? decl.Name : decl.Name + "=" + value);
+            if (Legacy)
+            {
+                // BuildKit 0.8 printed the declaration with its expanded default, not the value in effect.
+                var shown = decl.DefaultValue is { } d ? Expand(d, state.Env, command.Location) : null;
+                parts.Add(shown is null ? decl.Name : decl.Name + "=" + shown);
+            }
+            else
+            {
+                parts.Add(value is null ? decl.Name : decl.Name + "=" + value);
+            }
         }
         AddStep(stage, state, command, DisplayText(instruction, state.Env), new ArgOp(values.ToValueList()), Meta("ARG " + string.Join(" ", parts)));
     }
@@ -766,7 +786,7 @@ internal sealed class FrontendBuilder
             run.Security == Syn.SecurityMode.Insecure ? SecurityMode.Insecure : SecurityMode.Sandbox,
             mounts.ToValueList(),
             proxy);
-        var history = new StepHistory("RUN " + RunHistoryText(argv, state) + " # buildkit", false);
+        var history = new StepHistory("RUN " + RunHistoryText(argv, state, Legacy ? state.InheritedArgs : 0) + " # buildkit", false);
         AddStep(stage, state, command, Numbered(state, customName, command.FromOnBuild), op, history);
     }
 
@@ -787,11 +807,11 @@ internal sealed class FrontendBuilder
     /// BuildKit's history text for RUN: the ARGs declared in the stage (with their effective values) as
     /// <c>|N K=V ...</c> before the command, so the history shows what the step saw.
     /// </summary>
-    private static string RunHistoryText(ValueList<string> argv, DispatchState state)
+    private static string RunHistoryText(ValueList<string> argv, DispatchState state, int skip)
     {
         var keys = new List<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var arg in state.BuildArgs)
+        foreach (var arg in state.BuildArgs.Skip(skip))
         {
             var value = state.Env.Get(arg.Name) ?? arg.Value ?? "";
             if (!values.ContainsKey(arg.Name)) keys.Add(arg.Name);
@@ -1000,8 +1020,8 @@ internal sealed class FrontendBuilder
 
         var history = new System.Text.StringBuilder(keyword);
         if (parents) history.Append(" --parents");
-        if (chown is not null) history.Append(" --chown=").Append(chown);
-        if (chmod is not null) history.Append(" --chmod=").Append(chmod);
+        if (chown is not null && !Legacy) history.Append(" --chown=").Append(chown);
+        if (chmod is not null && !Legacy) history.Append(" --chmod=").Append(chmod);
         foreach (var s in sources) history.Append(' ').Append(s);
         foreach (var h in heredocs) history.Append(" <<").Append(h.Name);
         history.Append(' ').Append(destination).Append(" # buildkit");
@@ -1124,6 +1144,9 @@ internal sealed class FrontendBuilder
         public PlatformSpec Platform { get; } = platform;
 
         public bool CmdSet { get; set; }
+
+        /// <summary>How many of <see cref="BuildArgs"/> came from the base stage (BuildKit 0.8 left them out of RUN history).</summary>
+        public int InheritedArgs { get; init; }
 
         public List<Vertex> Steps { get; } = [];
 
