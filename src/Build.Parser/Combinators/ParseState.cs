@@ -8,18 +8,21 @@ namespace Build.Parser.Combinators;
 /// Error tracking follows the "furthest failure wins" rule: a failure at a later offset replaces the expected
 /// set, one at the same offset adds to it, one at an earlier offset is ignored. That gives
 /// "expected ']' or ',', got 'x'" for the alternative that got furthest rather than for the last one tried.
-/// The expected labels live in a list that is allocated on the first failure only and reused afterwards.
+/// The first four expected labels live in fields of the struct; a list is allocated only when one position has
+/// more alternatives than that, so an ordinary parse (which ends every repetition with a failure) allocates nothing
+/// for error tracking.
 /// </remarks>
 public ref struct ParseState
 {
-    private List<string>? _expected;
+    private string? _e0, _e1, _e2, _e3;
+    private List<string>? _overflow;
+    private int _count;
 
     public ParseState(ReadOnlySpan<char> input)
     {
         Input = input;
         Position = 0;
         ErrorOffset = -1;
-        _expected = null;
     }
 
     /// <summary>The whole input (parsers look at <c>Input[Position..]</c>).</summary>
@@ -37,21 +40,20 @@ public ref struct ParseState
 
     public readonly ReadOnlySpan<char> Remaining => Input[Position..];
 
-    internal readonly int ExpectedCount => _expected?.Count ?? 0;
+    internal readonly int ExpectedCount => _count;
 
     /// <summary>Records that <paramref name="label"/> was expected at <paramref name="offset"/>.</summary>
     public void Expected(int offset, string label)
     {
         if (offset < ErrorOffset)
             return;
-        _expected ??= new List<string>(4);
         if (offset > ErrorOffset)
         {
-            _expected.Clear();
+            _count = 0;
             ErrorOffset = offset;
         }
-        if (!_expected.Contains(label))
-            _expected.Add(label);
+        if (!Contains(label))
+            Add(label);
     }
 
     /// <summary>
@@ -62,12 +64,46 @@ public ref struct ParseState
     {
         if (ErrorOffset != offset)
             return; // the inner parser failed deeper (after a Try); its message is more precise, keep it
-        if (errorOffsetBefore == offset)
-            _expected!.RemoveRange(countBefore, _expected.Count - countBefore);
-        else
-            _expected!.Clear();
-        if (!_expected.Contains(label))
-            _expected.Add(label);
+        _count = errorOffsetBefore == offset ? countBefore : 0;
+        if (!Contains(label))
+            Add(label);
+    }
+
+    private readonly string Get(int index) => index switch
+    {
+        0 => _e0!,
+        1 => _e1!,
+        2 => _e2!,
+        3 => _e3!,
+        _ => _overflow![index - 4],
+    };
+
+    private readonly bool Contains(string label)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (string.Equals(Get(i), label, StringComparison.Ordinal))
+                return true;
+        }
+        return false;
+    }
+
+    private void Add(string label)
+    {
+        switch (_count)
+        {
+            case 0: _e0 = label; break;
+            case 1: _e1 = label; break;
+            case 2: _e2 = label; break;
+            case 3: _e3 = label; break;
+            default:
+                _overflow ??= new List<string>(4);
+                if (_overflow.Count > _count - 4)
+                    _overflow.RemoveRange(_count - 4, _overflow.Count - (_count - 4));
+                _overflow.Add(label);
+                break;
+        }
+        _count++;
     }
 
     /// <summary>Builds the failure description for the furthest error.</summary>
@@ -75,7 +111,9 @@ public ref struct ParseState
     {
         int offset = Math.Max(ErrorOffset, 0);
         string unexpected = offset >= Input.Length ? "end of input" : Describe(Input[offset]);
-        IReadOnlyList<string> expected = _expected is null ? [] : _expected.ToArray();
+        var expected = new string[_count];
+        for (int i = 0; i < expected.Length; i++)
+            expected[i] = Get(i);
         return new ParseFailure(SourcePosition.FromOffset(Input, offset), expected, unexpected);
     }
 

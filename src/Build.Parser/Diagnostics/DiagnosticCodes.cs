@@ -24,4 +24,5 @@ public static class DiagnosticCodes
     public const string InvalidHeredoc = "invalid-heredoc";
     public const string JsonFormRequired = "json-form-required";
     public const string MaintainerDeprecated = "maintainer-deprecated";
+    public const string LegacyKeyValueFormat = "legacy-key-value-format";
 }

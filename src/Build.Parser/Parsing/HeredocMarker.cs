@@ -24,6 +24,8 @@ internal static class HeredocMarkers
     /// <summary>Whether a single word is a heredoc marker (used for COPY/ADD sources and destination).</summary>
     public static HeredocMarker? Match(string word)
     {
+        if (!word.Contains("<<", StringComparison.Ordinal))
+            return null; // the common case (every COPY source), decided without running the grammar
         var result = MarkerGrammar.Parse(word);
         if (!result.Success)
             return null;
@@ -81,41 +83,41 @@ internal static class HeredocMarkers
                     i += 2;
                     break;
                 case '\'':
-                {
-                    int close = line.IndexOf('\'', i + 1);
-                    if (close < 0)
-                        return false;
-                    word.Append(line, i, close - i + 1);
-                    i = close + 1;
-                    break;
-                }
-                case '"':
-                {
-                    int j = i + 1;
-                    while (j < line.Length && line[j] != '"')
-                        j += line[j] == '\\' ? 2 : 1;
-                    if (j >= line.Length)
-                        return false;
-                    word.Append(line, i, j - i + 1);
-                    i = j + 1;
-                    break;
-                }
-                case '$' when i + 1 < line.Length && line[i + 1] == '{':
-                {
-                    int depth = 0, j = i;
-                    for (; j < line.Length; j++)
                     {
-                        if (line[j] == '{')
-                            depth++;
-                        else if (line[j] == '}' && --depth == 0)
-                            break;
+                        int close = line.IndexOf('\'', i + 1);
+                        if (close < 0)
+                            return false;
+                        word.Append(line, i, close - i + 1);
+                        i = close + 1;
+                        break;
                     }
-                    if (j >= line.Length)
-                        return false;
-                    word.Append(line, i, j - i + 1);
-                    i = j + 1;
-                    break;
-                }
+                case '"':
+                    {
+                        int j = i + 1;
+                        while (j < line.Length && line[j] != '"')
+                            j += line[j] == '\\' ? 2 : 1;
+                        if (j >= line.Length)
+                            return false;
+                        word.Append(line, i, j - i + 1);
+                        i = j + 1;
+                        break;
+                    }
+                case '$' when i + 1 < line.Length && line[i + 1] == '{':
+                    {
+                        int depth = 0, j = i;
+                        for (; j < line.Length; j++)
+                        {
+                            if (line[j] == '{')
+                                depth++;
+                            else if (line[j] == '}' && --depth == 0)
+                                break;
+                        }
+                        if (j >= line.Length)
+                            return false;
+                        word.Append(line, i, j - i + 1);
+                        i = j + 1;
+                        break;
+                    }
                 case '<' when i + 1 < line.Length && line[i + 1] == '<':
                     word.Append("<<");
                     i += 2;

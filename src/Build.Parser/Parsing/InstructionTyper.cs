@@ -248,7 +248,7 @@ internal sealed class InstructionTyper(string fileName, List<Diagnostic> diagnos
             }
             else
             {
-                mounts.Add(parsed.Mount);
+                mounts.Add(parsed.Mount with { Span = flag.Span });
             }
         }
         NetworkMode? network = null;
@@ -304,6 +304,11 @@ internal sealed class InstructionTyper(string fileName, List<Diagnostic> diagnos
             legacy = args[i + 2].Value.Length == 0;
             pairs.Add(new KeyValue(args[i].Value, args[i + 1].Value, args[i].Span.Union(args[i + 1].Span)));
         }
+        if (legacy)
+        {
+            Warning(node, DiagnosticCodes.LegacyKeyValueFormat,
+                $"\"{keyword} key value\" is a legacy format: write \"{keyword} {args[0].Value}=<value>\" (quote the value if it has spaces)", node.Span);
+        }
         return (ValueList<KeyValue>.From(pairs), legacy);
     }
 
@@ -321,6 +326,19 @@ internal sealed class InstructionTyper(string fileName, List<Diagnostic> diagnos
         for (int i = 0; i < args.Count - 1; i++)
         {
             var marker = node.IsJsonForm ? null : HeredocMarkers.Match(args[i].Value);
+            // "<<  EOF" splits into two arguments; the heredoc reader saw one marker, so join them back.
+            if (marker is null && !node.IsJsonForm && i + 2 < args.Count && args[i].Value.TrimStart("0123456789".ToCharArray()) is "<<" or "<<-"
+                && HeredocMarkers.Match(args[i].Value + args[i + 1].Value) is { } joined)
+            {
+                marker = joined;
+                i++;
+                if (!node.Heredocs.Any(h => h.Name == joined.Name))
+                {
+                    sources.Add(args[i - 1].Value);
+                    sources.Add(args[i].Value);
+                    continue;
+                }
+            }
             Heredoc? heredoc = null;
             if (marker is not null)
             {

@@ -58,7 +58,7 @@ internal static class JsonArrayGrammar
     private static readonly Parser<JsonElement> Element = Parsers.Map(
         static (start, value, end) => new JsonElement(value.HasValue ? value.Value : null, start, end),
         Parsers.CurrentOffset,
-        String.Optional().Bind(static s => s.HasValue ? Parsers.Return(s) : AnyValue.WithResult(Maybe<string>.None)),
+        String.Map(static s => new Maybe<string>(true, s)).Or(Parsers.Rec(() => AnyValue!).WithResult(Maybe<string>.None)),
         Parsers.CurrentOffset);
 
     /// <summary><c>[ element, ... ]</c> with optional whitespace around, and nothing after.</summary>

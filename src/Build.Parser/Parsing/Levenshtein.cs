@@ -1,10 +1,15 @@
 namespace Build.Parser.Parsing;
 
-/// <summary>Edit distance, for "did you mean" suggestions.</summary>
+/// <summary>Edit distance for "did you mean" suggestions.</summary>
 internal static class Levenshtein
 {
+    /// <summary>
+    /// Edit distance where swapping two adjacent characters counts as one edit (optimal string alignment):
+    /// "form" is one typo away from "from", not two.
+    /// </summary>
     public static int Distance(string a, string b)
     {
+        Span<int> twoBack = stackalloc int[b.Length + 1];
         Span<int> previous = stackalloc int[b.Length + 1];
         Span<int> current = stackalloc int[b.Length + 1];
         for (int j = 0; j <= b.Length; j++)
@@ -15,14 +20,21 @@ internal static class Levenshtein
             for (int j = 1; j <= b.Length; j++)
             {
                 int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                int d = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    d = Math.Min(d, twoBack[j - 2] + 1);
+                current[j] = d;
             }
+            previous.CopyTo(twoBack);
             current.CopyTo(previous);
         }
         return previous[b.Length];
     }
 
-    /// <summary>The closest candidate within a small distance (at most 2, and less than the word's length), or null.</summary>
+    /// <summary>
+    /// The closest candidate within a third of the word's length (at least 1), or null: "RUNN" suggests RUN and
+    /// "workdri" WORKDIR, but "FOO" is not close enough to anything to be a typo of it.
+    /// </summary>
     public static string? Suggest(string word, IEnumerable<string> candidates)
     {
         if (word.Length > 64)
@@ -41,6 +53,6 @@ internal static class Levenshtein
                 bestDistance = d;
             }
         }
-        return bestDistance <= 2 && bestDistance < word.Length ? best : null;
+        return bestDistance <= Math.Max(1, word.Length / 3) ? best : null;
     }
 }

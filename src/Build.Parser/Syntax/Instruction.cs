@@ -13,4 +13,18 @@ public abstract record Instruction(InstructionNode Syntax)
 
     /// <summary>The logical source line (what BuildKit shows in history and progress).</summary>
     public string SourceText => Syntax.Original.Trim();
+
+    /// <summary>
+    /// Where the last <c>--name</c> flag is written (e.g. to report a bad <c>COPY --from</c>), or the whole
+    /// instruction when it has no such flag.
+    /// </summary>
+    public SourceSpan FlagSpan(string name)
+    {
+        for (int i = Syntax.Flags.Count - 1; i >= 0; i--)
+        {
+            if (Syntax.Flags[i].Name == name)
+                return Syntax.Flags[i].Span;
+        }
+        return Span;
+    }
 }

@@ -33,5 +33,6 @@ public sealed record InstructionNode(
     /// <summary>The argument values as plain strings.</summary>
     public IEnumerable<string> ArgumentValues => Arguments.Select(a => a.Value);
 
-    public InstructionKind Kind => InstructionKinds.FromName(Name);
+    /// <summary>The instruction this keyword names (<see cref="InstructionKind.Unknown"/> for anything else).</summary>
+    public InstructionKind Kind { get; } = InstructionKinds.FromName(Keyword);
 }

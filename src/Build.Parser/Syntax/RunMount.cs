@@ -44,6 +44,9 @@ public sealed record RunMount(
     string? Env)
 {
     /// <summary>True when a numeric option still contains a variable and needs expansion to be typed.</summary>
+    /// <summary>Where the <c>--mount</c> flag is written (the default when built outside a Dockerfile).</summary>
+    public SourceSpan Span { get; init; }
+
     public bool HasUnresolvedValues =>
         (Mode is not null && ModeValue is null) || (Uid is not null && UidValue is null) ||
         (Gid is not null && GidValue is null) || (Size is not null && SizeBytes is null);

@@ -270,4 +270,25 @@ public class TypedInstructionTests
         Assert.Equal(a.Dockerfile.Instructions, b.Dockerfile.Instructions);
         Assert.IsType<RunInstruction>(a.Dockerfile.Instructions[1]);
     }
+
+    [Fact]
+    public void Legacy_key_value_form_gets_a_warning()
+    {
+        var result = Ok("FROM a\nENV PATH /usr/bin\nENV A=b\n");
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal("legacy-key-value-format", warning.Code);
+        Assert.Equal(2, warning.Span.Start.Line);
+        Assert.Contains("ENV PATH=<value>", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Flag_and_mount_spans_let_the_frontend_point_at_the_flag()
+    {
+        var result = Ok("FROM a\nCOPY --link --from=build /x /y\nRUN --mount=type=cache,target=/c make\n");
+        var copy = Assert.IsType<CopyInstruction>(result.Dockerfile.Instructions[1]);
+        Assert.Equal("2:13-2:25", copy.FlagSpan("from").ToString());
+        Assert.Equal(copy.Span, copy.FlagSpan("chown"));
+        var run = Assert.IsType<RunInstruction>(result.Dockerfile.Instructions[2]);
+        Assert.Equal("3:5-3:33", run.Mounts[0].Span.ToString());
+    }
 }
