@@ -78,8 +78,17 @@ public sealed class BuildContext
     public bool IsExcluded(ContextEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.Path.Length == 0 || Ignore.Patterns.Count == 0 || !Ignore.IsIgnored(entry.Path))
+        if (entry.Path.Length == 0 || Ignore.Patterns.Count == 0)
             return false;
+        try
+        {
+            if (!Ignore.IsIgnored(entry.Path))
+                return false;
+        }
+        catch (IgnorePatternException ex)
+        {
+            throw new BuildException(ErrorCode.InvalidArgument, $".dockerignore: {ex.Message}", ex);
+        }
         if (entry.Type != ContextEntryType.Directory)
             return true;
         IgnoreMatchState state = ContextWalker.StateOf(Ignore, entry.Path);

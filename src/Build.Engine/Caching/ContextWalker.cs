@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Build.Engine.Errors;
 using Build.Parser.Ignore;
 
 namespace Build.Engine.Caching;
@@ -25,10 +26,31 @@ public static class ContextWalker
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(relativeDirectory);
-        IgnoreMatchState state = StateOf(context.Ignore, relativeDirectory);
-        var result = new List<ContextEntry>();
-        WalkInto(context, relativeDirectory, state, result);
-        return result;
+        return Guard(relativeDirectory, () =>
+        {
+            IgnoreMatchState state = StateOf(context.Ignore, relativeDirectory);
+            var result = new List<ContextEntry>();
+            WalkInto(context, relativeDirectory, state, result);
+            return result;
+        });
+    }
+
+    // Turns the two failures a walk can hit into one-line build errors naming the directory.
+    private static IReadOnlyList<ContextEntry> Guard(string dir, Func<List<ContextEntry>> walk)
+    {
+        string where = dir.Length == 0 ? "." : dir;
+        try
+        {
+            return walk();
+        }
+        catch (IgnorePatternException ex)
+        {
+            throw new BuildException(ErrorCode.InvalidArgument, $".dockerignore: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BuildException(ErrorCode.Io, $"build context {where}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The direct children of a directory that survive the ignore rules, sorted by name.</summary>
@@ -36,6 +58,11 @@ public static class ContextWalker
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(relativeDirectory);
+        return Guard(relativeDirectory, () => ListInto(context, relativeDirectory));
+    }
+
+    private static List<ContextEntry> ListInto(BuildContext context, string relativeDirectory)
+    {
         IgnoreMatchState state = StateOf(context.Ignore, relativeDirectory);
         var result = new List<ContextEntry>();
         foreach (string name in Names(context.HostPath(relativeDirectory)))

@@ -56,7 +56,8 @@ public sealed class SourceSelector
     private static (string Path, string Pivot) Normalize(string source)
     {
         string pivot = "";
-        string s = source.Replace('\\', '/');
+        // Backslashes are kept: on Linux they escape wildcard characters ("a\\*b" names the file "a*b").
+        string s = source;
         int marker = s.IndexOf("/./", StringComparison.Ordinal);
         if (marker >= 0)
         {

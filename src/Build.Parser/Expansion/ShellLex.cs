@@ -25,7 +25,22 @@ public sealed class ShellLex
     public ShellLexOptions Options { get; }
 
     /// <summary>Expands <paramref name="word"/> into one string, whitespace kept. Throws <see cref="ExpansionException"/>.</summary>
-    public string ProcessWord(string word, IEnvLookup env) => Run(word, env, wantWords: false).Value;
+    public string ProcessWord(string word, IEnvLookup env)
+    {
+        ArgumentNullException.ThrowIfNull(word);
+        ArgumentNullException.ThrowIfNull(env);
+        if (IsPlain(word))
+            return word;
+        Scanner scanner = Scanner.Rent(this, word, env, wantWords: false, trackNames: false);
+        try
+        {
+            return scanner.RunValue(out string? error) ?? throw new ExpansionException(error!);
+        }
+        finally
+        {
+            Scanner.Return(scanner);
+        }
+    }
 
     /// <summary>Expands and splits <paramref name="word"/> into words. Throws <see cref="ExpansionException"/>.</summary>
     public IReadOnlyList<string> ProcessWords(string word, IEnvLookup env) => Run(word, env, wantWords: true).Words;
@@ -38,9 +53,16 @@ public sealed class ShellLex
     {
         ArgumentNullException.ThrowIfNull(word);
         ArgumentNullException.ThrowIfNull(env);
-        var scanner = new Scanner(this, word, env, wantWords: true);
-        result = scanner.Run(out error);
-        return result is not null;
+        Scanner scanner = Scanner.Rent(this, word, env, wantWords: true, trackNames: true);
+        try
+        {
+            result = scanner.Run(out error);
+            return result is not null;
+        }
+        finally
+        {
+            Scanner.Return(scanner);
+        }
     }
 
     private ExpansionResult Run(string word, IEnvLookup env, bool wantWords)
@@ -52,8 +74,15 @@ public sealed class ShellLex
             // Nothing to expand, unquote or split: most arguments (paths, image names) take this path, no allocation.
             return new ExpansionResult(word, word.Length == 0 ? NoWords : [word], NoNames, NoNames);
         }
-        var scanner = new Scanner(this, word, env, wantWords);
-        return scanner.Run(out string? error) ?? throw new ExpansionException(error!);
+        Scanner scanner = Scanner.Rent(this, word, env, wantWords, trackNames: true);
+        try
+        {
+            return scanner.Run(out string? error) ?? throw new ExpansionException(error!);
+        }
+        finally
+        {
+            Scanner.Return(scanner);
+        }
     }
 
     private bool IsPlain(string word)
@@ -71,36 +100,73 @@ public sealed class ShellLex
     {
         private const int Eof = -1;
 
-        private readonly ShellLex _lex;
-        private readonly string _s;
-        private readonly IEnvLookup _env;
-        private readonly bool _wantWords;
-        private readonly bool _rawQuotes;
-        private readonly bool _skipQuotes;
-        private readonly bool _skipUnset;
-        private readonly char _esc;
+        // One scanner per thread is reused: expanding a word then allocates little beyond the result string.
+        [ThreadStatic]
+        private static Scanner? t_cached;
+
+        private readonly List<StringBuilder> _builders = [];
+        private readonly WordSplitter _splitter = new();
+        private int _depth;
+        private ShellLex _lex = null!;
+        private string _s = "";
+        private IEnvLookup _env = null!;
+        private bool _wantWords;
+        private bool _trackNames;
+        private bool _rawQuotes;
+        private bool _skipQuotes;
+        private bool _skipUnset;
+        private char _esc;
         private bool _rawEscapes;
         private int _pos;
         private string? _error;
         private HashSet<string>? _used;
         private HashSet<string>? _unset;
 
-        public Scanner(ShellLex lex, string s, IEnvLookup env, bool wantWords)
+        public static Scanner Rent(ShellLex lex, string s, IEnvLookup env, bool wantWords, bool trackNames)
         {
-            _lex = lex;
-            _s = s;
-            _env = env;
-            _wantWords = wantWords;
-            _esc = lex.EscapeToken;
-            _rawQuotes = (lex.Options & ShellLexOptions.RawQuotes) != 0;
-            _rawEscapes = (lex.Options & ShellLexOptions.RawEscapes) != 0;
-            _skipQuotes = (lex.Options & ShellLexOptions.SkipProcessQuotes) != 0;
-            _skipUnset = (lex.Options & ShellLexOptions.SkipUnsetEnv) != 0;
+            // Taken out of the slot while in use, so a lookup that expands another word on this thread gets its own.
+            Scanner scanner = t_cached ?? new Scanner();
+            t_cached = null;
+            scanner._lex = lex;
+            scanner._s = s;
+            scanner._env = env;
+            scanner._wantWords = wantWords;
+            scanner._trackNames = trackNames;
+            scanner._esc = lex.EscapeToken;
+            scanner._rawQuotes = (lex.Options & ShellLexOptions.RawQuotes) != 0;
+            scanner._rawEscapes = (lex.Options & ShellLexOptions.RawEscapes) != 0;
+            scanner._skipQuotes = (lex.Options & ShellLexOptions.SkipProcessQuotes) != 0;
+            scanner._skipUnset = (lex.Options & ShellLexOptions.SkipUnsetEnv) != 0;
+            scanner._pos = 0;
+            scanner._depth = 0;
+            scanner._error = null;
+            scanner._used = null;
+            scanner._unset = null;
+            return scanner;
+        }
+
+        public static void Return(Scanner scanner)
+        {
+            scanner._env = null!;
+            scanner._s = "";
+            t_cached = scanner;
+        }
+
+        public string? RunValue(out string? error)
+        {
+            string? value = StopOn(Eof, _rawEscapes, null, topLevel: true);
+            error = value is null ? $"failed to process \"{_s}\": {_error}" : null;
+            return value;
         }
 
         public ExpansionResult? Run(out string? error)
         {
-            WordSplitter? words = _wantWords ? new WordSplitter() : null;
+            WordSplitter? words = null;
+            if (_wantWords)
+            {
+                words = _splitter;
+                words.Reset();
+            }
             string? value = StopOn(Eof, _rawEscapes, words, topLevel: true);
             if (value is null)
             {
@@ -128,9 +194,11 @@ public sealed class ShellLex
         {
             bool savedRaw = _rawEscapes;
             _rawEscapes = rawEscapes;
+            if (_depth == _builders.Count)
+                _builders.Add(new StringBuilder());
+            StringBuilder sb = _builders[_depth++].Clear();
             try
             {
-                var sb = new StringBuilder(_s.Length);
                 while (_pos < _s.Length)
                 {
                     char ch = _s[_pos];
@@ -196,14 +264,47 @@ public sealed class ShellLex
             }
             finally
             {
+                _depth--;
                 _rawEscapes = savedRaw;
             }
+        }
+
+        private StringBuilder RentBuilder()
+        {
+            if (_depth == _builders.Count)
+                _builders.Add(new StringBuilder());
+            return _builders[_depth++].Clear();
         }
 
         private string? SingleQuoted()
         {
             // Everything up to the next ' is literal; a single quote cannot be escaped inside (POSIX sh).
-            var sb = new StringBuilder();
+            StringBuilder sb = RentBuilder();
+            try
+            {
+                return SingleQuotedInto(sb);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private string? DoubleQuoted()
+        {
+            StringBuilder sb = RentBuilder();
+            try
+            {
+                return DoubleQuotedInto(sb);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private string? SingleQuotedInto(StringBuilder sb)
+        {
             _pos++;
             if (_rawQuotes)
                 sb.Append('\'');
@@ -222,10 +323,9 @@ public sealed class ShellLex
             }
         }
 
-        private string? DoubleQuoted()
+        private string? DoubleQuotedInto(StringBuilder sb)
         {
             // Literal except $ and the escape token, which escapes only ", $ and itself (POSIX sh, minus backquotes).
-            var sb = new StringBuilder();
             _pos++;
             if (_rawQuotes)
                 sb.Append('"');
@@ -412,10 +512,12 @@ public sealed class ShellLex
         {
             if (_env.TryGetValue(name, out value))
             {
-                (_used ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+                if (_trackNames)
+                    (_used ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
                 return true;
             }
-            (_unset ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
+            if (_trackNames)
+                (_unset ??= new HashSet<string>(StringComparer.Ordinal)).Add(name);
             value = "";
             return false;
         }
@@ -429,6 +531,13 @@ public sealed class ShellLex
         private readonly StringBuilder _word = new();
         private List<string>? _words;
         private bool _inWord;
+
+        public void Reset()
+        {
+            _word.Clear();
+            _words = null;
+            _inWord = false;
+        }
 
         public void AddChar(char c)
         {

@@ -75,7 +75,7 @@ public sealed class IgnoreMatcher
         bool ignored = false;
         for (int i = 0; i < _patterns.Length; i++)
         {
-            bool hit = parentHits.Length != 0 ? parentHits[i] || _patterns[i].Matches(path) : HitsPathOrAncestor(_patterns[i], path);
+            bool hit = parentHits.Length != 0 ? parentHits[i] || _patterns[i].Matches(path.AsSpan()) : HitsPathOrAncestor(_patterns[i], path);
             hits[i] = hit;
             if (hit)
                 ignored = !_patterns[i].IsExclusion;
@@ -95,7 +95,7 @@ public sealed class IgnoreMatcher
         bool[] parentHits = parent.Hits;
         for (int i = _patterns.Length - 1; i >= 0; i--)
         {
-            bool hit = parentHits.Length != 0 ? parentHits[i] || _patterns[i].Matches(path) : HitsPathOrAncestor(_patterns[i], path);
+            bool hit = parentHits.Length != 0 ? parentHits[i] || _patterns[i].Matches(path.AsSpan()) : HitsPathOrAncestor(_patterns[i], path);
             if (hit)
                 return !_patterns[i].IsExclusion;
         }
@@ -120,11 +120,11 @@ public sealed class IgnoreMatcher
 
     private static bool HitsPathOrAncestor(IgnorePattern pattern, string path)
     {
-        if (pattern.Matches(path))
+        if (pattern.Matches(path.AsSpan()))
             return true;
         for (int slash = path.IndexOf('/', StringComparison.Ordinal); slash > 0; slash = path.IndexOf('/', slash + 1))
         {
-            if (pattern.Matches(path[..slash]))
+            if (pattern.Matches(path.AsSpan(0, slash)))
                 return true;
         }
         return false;

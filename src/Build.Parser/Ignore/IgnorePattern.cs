@@ -99,6 +99,15 @@ public sealed class IgnorePattern
                     literal.Append('\\');
                 }
             }
+            else if (ch == '[' && TryParseClass(text, pos, out Token cls, out int after))
+            {
+                // A plain class ("[a-c]", "[^xy]") is matched natively; anything fancier goes to the regex engine.
+                regex.Append(text, pos - 1, after - pos + 1);
+                Flush(tokens, literal);
+                tokens.Add(cls);
+                pos = after;
+                kind = IgnorePatternKind.Glob;
+            }
             else if (ch is '[' or ']')
             {
                 regex.Append(ch);
@@ -135,7 +144,7 @@ public sealed class IgnorePattern
                 break;
             case IgnorePatternKind.Glob:
                 _tokens = [.. tokens];
-                if (!tokens.Exists(t => t.Kind is TokenKind.Dirs or TokenKind.Tail) && !text.Contains('\\', StringComparison.Ordinal))
+                if (!tokens.Exists(t => t.Kind is TokenKind.Dirs or TokenKind.Tail or TokenKind.Class) && !text.Contains('\\', StringComparison.Ordinal))
                 {
                     _segments = text.Contains('/', StringComparison.Ordinal)
                         ? [.. text.Split('/').Select(s => new IgnorePattern(s, false)._tokens ?? [new Token(TokenKind.Literal, s)])]
@@ -181,17 +190,22 @@ public sealed class IgnorePattern
     public bool Matches(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        return Matches(path.AsSpan());
+    }
+
+    internal bool Matches(ReadOnlySpan<char> path)
+    {
         switch (Kind)
         {
             case IgnorePatternKind.Exact:
-                return path == Text;
+                return path.SequenceEqual(Text);
             case IgnorePatternKind.Prefix:
                 return path.StartsWith(_affix, StringComparison.Ordinal);
             case IgnorePatternKind.Suffix:
                 if (path.EndsWith(_affix, StringComparison.Ordinal))
                     return true;
                 // "**/foo" also matches "foo" itself.
-                return _affix.Length > 0 && _affix[0] == '/' && path.AsSpan().SequenceEqual(_affix.AsSpan(1));
+                return _affix.Length > 0 && _affix[0] == '/' && path.SequenceEqual(_affix.AsSpan(1));
             default:
                 if (_compileError is not null)
                     throw new IgnorePatternException(_compileError);
@@ -230,7 +244,7 @@ public sealed class IgnorePattern
                     int end = dir.IndexOf('/', start);
                     if (end < 0)
                         end = dir.Length;
-                    if (!MatchTokens(_segments[i], 0, dir[start..end], 0))
+                    if (!MatchTokens(_segments[i], 0, dir.AsSpan(start, end - start), 0))
                         return false;
                     start = end + 1;
                 }
@@ -250,7 +264,7 @@ public sealed class IgnorePattern
     }
 
     // Full, anchored match of the token list against s[si..]: the same language as the regex patternmatcher builds.
-    private static bool MatchTokens(Token[] tokens, int ti, string s, int si)
+    private static bool MatchTokens(Token[] tokens, int ti, ReadOnlySpan<char> s, int si)
     {
         while (ti < tokens.Length)
         {
@@ -258,7 +272,7 @@ public sealed class IgnorePattern
             switch (t.Kind)
             {
                 case TokenKind.Literal:
-                    if (!s.AsSpan(si).StartsWith(t.Text, StringComparison.Ordinal))
+                    if (!s[si..].StartsWith(t.Text, StringComparison.Ordinal))
                         return false;
                     si += t.Text.Length;
                     ti++;
@@ -271,7 +285,7 @@ public sealed class IgnorePattern
                     break;
                 case TokenKind.Star:
                     if (ti == tokens.Length - 1)
-                        return s.IndexOf('/', si) < 0;
+                        return s[si..].IndexOf('/') < 0;
                     for (int j = si; ; j++)
                     {
                         if (MatchTokens(tokens, ti + 1, s, j))
@@ -289,11 +303,65 @@ public sealed class IgnorePattern
                             return true;
                     }
                     return false;
+                case TokenKind.Class:
+                {
+                    if (si >= s.Length)
+                        return false;
+                    char c = s[si];
+                    bool inClass = false;
+                    string ranges = t.Text;
+                    for (int r = 0; r < ranges.Length; r += 2)
+                    {
+                        if (c >= ranges[r] && c <= ranges[r + 1])
+                        {
+                            inClass = true;
+                            break;
+                        }
+                    }
+                    if (inClass == t.Negated)
+                        return false;
+                    // A negated class matches one code point, which may be a surrogate pair.
+                    si += char.IsHighSurrogate(c) && si + 1 < s.Length && char.IsLowSurrogate(s[si + 1]) ? 2 : 1;
+                    ti++;
+                    break;
+                }
                 case TokenKind.Tail:
-                    return s.IndexOf('\n', si) < 0;
+                    return s[si..].IndexOf('\n') < 0;
             }
         }
         return si == s.Length;
+    }
+
+    // "[...]" starting just after the "[" at pos: plain BMP characters and ranges, optional leading "^". Escapes, nested
+    // brackets, POSIX classes and surrogates are left to the regex engine, whose (RE2-like) reading they need.
+    private static bool TryParseClass(string text, int pos, out Token token, out int after)
+    {
+        token = default;
+        after = pos;
+        bool negated = pos < text.Length && text[pos] == '^';
+        int i = negated ? pos + 1 : pos;
+        var ranges = new StringBuilder();
+        while (i < text.Length && text[i] != ']')
+        {
+            char lo = text[i];
+            if (lo is '\\' or '[' || char.IsSurrogate(lo))
+                return false;
+            char hi = lo;
+            if (i + 2 < text.Length && text[i + 1] == '-' && text[i + 2] != ']')
+            {
+                hi = text[i + 2];
+                if (hi is '\\' or '[' || char.IsSurrogate(hi) || hi < lo)
+                    return false;
+                i += 2;
+            }
+            ranges.Append(lo).Append(hi);
+            i++;
+        }
+        if (i >= text.Length || ranges.Length == 0)
+            return false;
+        token = new Token(TokenKind.Class, ranges.ToString(), negated);
+        after = i + 1;
+        return true;
     }
 
     private enum TokenKind
@@ -303,7 +371,8 @@ public sealed class IgnorePattern
         One,
         Dirs,
         Tail,
+        Class,
     }
 
-    private readonly record struct Token(TokenKind Kind, string Text);
+    private readonly record struct Token(TokenKind Kind, string Text, bool Negated = false);
 }

@@ -143,4 +143,13 @@ public sealed class SourceSelectorTests : IDisposable
         string[] paths = [.. ContextWalker.Walk(ctx).Select(e => e.Path)];
         Assert.Equal(["c.md", "docs", "docs/internal", "docs/internal/x.md", "srclink"], paths);
     }
+
+    [Fact]
+    public void A_backslash_escapes_a_wildcard_character()
+    {
+        _c.File("a*b", "star").File("axb", "x");
+        SelectedEntry e = Assert.Single(Select(new CopySources(["a\\*b"])));
+        Assert.Equal("a*b", e.Source.Path);
+        Assert.Equal(2, Select(new CopySources(["a*b"])).Count);
+    }
 }
