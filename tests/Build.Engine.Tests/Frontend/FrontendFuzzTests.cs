@@ -70,41 +70,41 @@ public class FrontendFuzzTests
             switch (random.Next(7))
             {
                 case 0 when text.Length > 0: // character flips
-                {
-                    var chars = text.ToCharArray();
-                    for (var n = random.Next(1, 6); n > 0; n--)
-                        chars[random.Next(chars.Length)] = Alphabet[random.Next(Alphabet.Length)];
-                    text = new string(chars);
-                    break;
-                }
+                    {
+                        var chars = text.ToCharArray();
+                        for (var n = random.Next(1, 6); n > 0; n--)
+                            chars[random.Next(chars.Length)] = Alphabet[random.Next(Alphabet.Length)];
+                        text = new string(chars);
+                        break;
+                    }
                 case 1: // truncation
                     text = text[..random.Next(text.Length + 1)];
                     break;
                 case 2: // a line spliced from another file
-                {
-                    var other = corpus[random.Next(corpus.Count)].Split('\n');
-                    text = InsertLine(text, other[random.Next(other.Length)], random);
-                    break;
-                }
+                    {
+                        var other = corpus[random.Next(corpus.Count)].Split('\n');
+                        text = InsertLine(text, other[random.Next(other.Length)], random);
+                        break;
+                    }
                 case 3: // random heredoc, sometimes unterminated
-                {
-                    var marker = random.Next(2) == 0 ? "EOF" : "'END'";
-                    var body = "line $X\n" + (random.Next(3) == 0 ? "" : marker.Trim('\'') + "\n");
-                    text = InsertLine(text, (random.Next(2) == 0 ? "RUN <<" : "COPY <<") + marker + (random.Next(2) == 0 ? " /dst" : "") + "\n" + body, random);
-                    break;
-                }
+                    {
+                        var marker = random.Next(2) == 0 ? "EOF" : "'END'";
+                        var body = "line $X\n" + (random.Next(3) == 0 ? "" : marker.Trim('\'') + "\n");
+                        text = InsertLine(text, (random.Next(2) == 0 ? "RUN <<" : "COPY <<") + marker + (random.Next(2) == 0 ? " /dst" : "") + "\n" + body, random);
+                        break;
+                    }
                 case 4: // a semantic snippet
                     text = InsertLine(text, Snippets[random.Next(Snippets.Length)], random);
                     break;
                 case 5: // delete or duplicate a line
-                {
-                    var lines = text.Split('\n').ToList();
-                    var at = random.Next(lines.Count);
-                    if (random.Next(2) == 0) lines.RemoveAt(at);
-                    else lines.Insert(at, lines[at]);
-                    text = string.Join('\n', lines);
-                    break;
-                }
+                    {
+                        var lines = text.Split('\n').ToList();
+                        var at = random.Next(lines.Count);
+                        if (random.Next(2) == 0) lines.RemoveAt(at);
+                        else lines.Insert(at, lines[at]);
+                        text = string.Join('\n', lines);
+                        break;
+                    }
                 default: // whole-file splice
                     text += "\n" + corpus[random.Next(corpus.Count)];
                     break;
