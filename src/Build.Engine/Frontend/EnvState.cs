@@ -1,5 +1,6 @@
 using Build.Engine.Graph;
 using Build.Parser.Expansion;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 

@@ -3,6 +3,7 @@ using Build.Engine.Graph;
 using Build.Parser.Expansion;
 using Build.Parser.Parsing;
 using Syn = Build.Parser.Syntax;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 
@@ -34,6 +35,8 @@ internal sealed class FrontendBuilder
     private PlatformSpec _buildPlatform = null!;
     private PlatformSpec _targetPlatform = null!;
     private int _externalSources;
+
+    private bool Legacy => _options.HistoryDialect == HistoryDialect.Docker20;
 
     public FrontendBuilder(ParseResult parse, FrontendOptions options)
     {
@@ -481,7 +484,8 @@ internal sealed class FrontendBuilder
                 parent.Config with { OnBuild = ValueList<string>.Empty },
                 parent.Env.Clone(),
                 [.. parent.BuildArgs],
-                parent.Platform);
+                parent.Platform)
+            { InheritedArgs = parent.BuildArgs.Count };
         }
         else
         {
@@ -528,7 +532,7 @@ internal sealed class FrontendBuilder
         throw new FrontendError(FrontendDiagnosticCodes.ExpansionError, $"Cannot expand \"{word}\": {error}", location);
     }
 
-    private void AddStep(StageInfo stage, DispatchState state, Command command, string description, Op op, HistoryEntry? history)
+    private void AddStep(StageInfo stage, DispatchState state, Command command, string description, Op op, StepHistory? history)
     {
         var id = "s" + stage.Index.ToString(CultureInfo.InvariantCulture) + "." + state.Steps.Count.ToString(CultureInfo.InvariantCulture);
         state.Steps.Add(new Vertex(id, stage.Index, description, command.Location, op, history, command.FromOnBuild));
@@ -542,21 +546,21 @@ internal sealed class FrontendBuilder
         switch (command.Instruction)
         {
             case Syn.EnvInstruction e:
-            {
-                // Every value sees the environment from before this instruction (ENV a=1 b=$a uses the old a).
-                var pairs = e.Variables.Select(kv => new KeyValue(Expand(kv.Key, env, loc), Expand(kv.Value, env, loc))).ToList();
-                foreach (var kv in pairs) env.Set(kv.Key, kv.Value);
-                AddStep(stage, state, command, DisplayText(e, env), new EnvOp(pairs.ToValueList()),
-                    Meta("ENV " + string.Join(" ", pairs)));
-                break;
-            }
+                {
+                    // Every value sees the environment from before this instruction (ENV a=1 b=$a uses the old a).
+                    var pairs = e.Variables.Select(kv => new KeyValue(Expand(kv.Key, env, loc), Expand(kv.Value, env, loc))).ToList();
+                    foreach (var kv in pairs) env.Set(kv.Key, kv.Value);
+                    AddStep(stage, state, command, DisplayText(e, env), new EnvOp(pairs.ToValueList()),
+                        Meta("ENV " + string.Join(" ", pairs)));
+                    break;
+                }
             case Syn.LabelInstruction l:
-            {
-                var pairs = l.Labels.Select(kv => new KeyValue(Expand(kv.Key, env, loc), Expand(kv.Value, env, loc))).ToList();
-                AddStep(stage, state, command, DisplayText(l, env), new LabelOp(pairs.ToValueList()),
-                    Meta("LABEL " + string.Join(" ", pairs)));
-                break;
-            }
+                {
+                    var pairs = l.Labels.Select(kv => new KeyValue(Expand(kv.Key, env, loc), Expand(kv.Value, env, loc))).ToList();
+                    AddStep(stage, state, command, DisplayText(l, env), new LabelOp(pairs.ToValueList()),
+                        Meta("LABEL " + string.Join(" ", pairs)));
+                    break;
+                }
             case Syn.ArgInstruction a:
                 DispatchArg(stage, state, command, a);
                 break;
@@ -572,91 +576,100 @@ internal sealed class FrontendBuilder
                     parents: false, d.Excludes, isAdd: true, d.Checksum, d.KeepGitDir, d.Unpack);
                 break;
             case Syn.WorkdirInstruction w:
-            {
-                var path = Expand(w.Path, env, loc);
-                var wd = PathRules.ResolveWorkdir(state.Config.WorkingDir, path);
-                var create = wd != "/";
-                var text = DisplayText(w, env);
-                AddStep(stage, state, command, create ? Numbered(state, text, command.FromOnBuild) : text,
-                    new WorkdirOp(wd, state.Config.User, create), new HistoryEntry("WORKDIR " + wd, !create));
-                break;
-            }
-            case Syn.UserInstruction u:
-            {
-                var user = Expand(u.User, env, loc);
-                AddStep(stage, state, command, DisplayText(u, env), new UserOp(user), Meta("USER " + user));
-                break;
-            }
-            case Syn.ExposeInstruction x:
-            {
-                var ports = new List<string>();
-                foreach (var word in x.Ports)
                 {
-                    foreach (var spec in ExpandWords(word, env, loc))
-                    {
-                        var parsed = PortSpecs.Parse(spec, out var error);
-                        if (error is not null)
-                            throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, $"Invalid EXPOSE port \"{spec}\": {error}.", loc);
-                        ports.AddRange(parsed);
-                    }
+                    var path = Expand(w.Path, env, loc);
+                    var wd = PathRules.ResolveWorkdir(state.Config.WorkingDir, path);
+                    var create = wd != "/";
+                    var text = DisplayText(w, env);
+                    AddStep(stage, state, command, create ? Numbered(state, text, command.FromOnBuild) : text,
+                        new WorkdirOp(wd, state.Config.User, create), new StepHistory("WORKDIR " + wd, !create));
+                    break;
                 }
-                AddStep(stage, state, command, DisplayText(x, env), new ExposeOp(ports.ToValueList()), Meta("EXPOSE " + GoFormat.List(ports)));
-                break;
-            }
+            case Syn.UserInstruction u:
+                {
+                    var user = Expand(u.User, env, loc);
+                    AddStep(stage, state, command, DisplayText(u, env), new UserOp(user), Meta("USER " + user));
+                    break;
+                }
+            case Syn.ExposeInstruction x:
+                {
+                    var ports = new List<string>();
+                    foreach (var word in x.Ports)
+                    {
+                        foreach (var spec in ExpandWords(word, env, loc))
+                        {
+                            var parsed = PortSpecs.Parse(spec, out var error);
+                            if (error is not null)
+                                throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, $"Invalid EXPOSE port \"{spec}\": {error}.", loc);
+                            ports.AddRange(parsed);
+                        }
+                    }
+                    var exposeText = Legacy
+                        ? "map[" + string.Join(" ", ports.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(p => p + ":{}")) + "]"
+                        : GoFormat.List(ports);
+                    AddStep(stage, state, command, DisplayText(x, env), new ExposeOp(ports.ToValueList()), Meta("EXPOSE " + exposeText));
+                    break;
+                }
             case Syn.VolumeInstruction v:
-            {
-                var volumes = v.Volumes.Select(p => Expand(p, env, loc)).ToList();
-                if (volumes.Any(p => p.Length == 0))
-                    throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, "VOLUME paths cannot be empty strings.", loc);
-                AddStep(stage, state, command, DisplayText(v, env), new VolumeOp(volumes.ToValueList()), Meta("VOLUME " + GoFormat.List(volumes)));
-                break;
-            }
+                {
+                    var volumes = v.Volumes.Select(p => Expand(p, env, loc)).ToList();
+                    if (volumes.Any(p => p.Length == 0))
+                        throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, "VOLUME paths cannot be empty strings.", loc);
+                    AddStep(stage, state, command, DisplayText(v, env), new VolumeOp(volumes.ToValueList()), Meta("VOLUME " + GoFormat.List(volumes)));
+                    break;
+                }
             case Syn.StopSignalInstruction s:
-            {
-                var signal = Expand(s.Signal, env, loc);
-                if (!Signals.IsValid(signal))
-                    throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, $"Invalid STOPSIGNAL \"{signal}\": expected a signal name or number.", loc);
-                AddStep(stage, state, command, DisplayText(s, env), new StopSignalOp(signal), Meta("STOPSIGNAL " + signal));
-                break;
-            }
+                {
+                    var signal = Expand(s.Signal, env, loc);
+                    if (!Signals.IsValid(signal))
+                        throw new FrontendError(FrontendDiagnosticCodes.InvalidArguments, $"Invalid STOPSIGNAL \"{signal}\": expected a signal name or number.", loc);
+                    AddStep(stage, state, command, DisplayText(s, env), new StopSignalOp(signal), Meta("STOPSIGNAL " + signal));
+                    break;
+                }
             case Syn.ShellInstruction sh:
-            {
-                var shell = sh.Shell.ToValueList();
-                AddStep(stage, state, command, DisplayText(sh, env), new ShellOp(shell), Meta("SHELL " + GoFormat.List(shell)));
-                break;
-            }
+                {
+                    var shell = sh.Shell.ToValueList();
+                    AddStep(stage, state, command, DisplayText(sh, env), new ShellOp(shell), Meta("SHELL " + GoFormat.List(shell)));
+                    break;
+                }
             case Syn.CmdInstruction cmd:
-            {
-                var args = Argv(cmd.Command, state);
-                state.CmdSet = true;
-                AddStep(stage, state, command, DisplayText(cmd, env), new CmdOp(args), Meta("CMD " + GoFormat.QuoteList(args)));
-                break;
-            }
+                {
+                    var args = Argv(cmd.Command, state);
+                    state.CmdSet = true;
+                    AddStep(stage, state, command, DisplayText(cmd, env), new CmdOp(args), Meta("CMD " + GoFormat.QuoteList(args)));
+                    break;
+                }
             case Syn.EntrypointInstruction ep:
-            {
-                var args = Argv(ep.Command, state);
-                AddStep(stage, state, command, DisplayText(ep, env), new EntrypointOp(args, !state.CmdSet),
-                    Meta("ENTRYPOINT " + GoFormat.QuoteList(args)));
-                break;
-            }
+                {
+                    var args = Argv(ep.Command, state);
+                    AddStep(stage, state, command, DisplayText(ep, env), new EntrypointOp(args, !state.CmdSet),
+                        Meta("ENTRYPOINT " + GoFormat.QuoteList(args)));
+                    break;
+                }
             case Syn.HealthcheckInstruction h:
-            {
-                var check = new HealthcheckConfig(
-                    h.Test.ToValueList(),
-                    Nanoseconds(h.Interval),
-                    Nanoseconds(h.Timeout),
-                    Nanoseconds(h.StartPeriod),
-                    Nanoseconds(h.StartInterval),
-                    h.Retries ?? 0);
-                var history = "HEALTHCHECK {Test:" + GoFormat.List(check.Test)
-                    + " Interval:" + GoFormat.Duration(check.IntervalNanoseconds)
-                    + " Timeout:" + GoFormat.Duration(check.TimeoutNanoseconds)
-                    + " StartPeriod:" + GoFormat.Duration(check.StartPeriodNanoseconds)
-                    + " StartInterval:" + GoFormat.Duration(check.StartIntervalNanoseconds)
-                    + " Retries:" + check.Retries.ToString(CultureInfo.InvariantCulture) + "}";
-                AddStep(stage, state, command, DisplayText(h, env), new HealthcheckOp(check), Meta(history));
-                break;
-            }
+                {
+                    var check = new HealthcheckConfig(
+                        h.Test.ToValueList(),
+                        Nanoseconds(h.Interval),
+                        Nanoseconds(h.Timeout),
+                        Nanoseconds(h.StartPeriod),
+                        Nanoseconds(h.StartInterval),
+                        h.Retries ?? 0);
+                    var history = Legacy
+                        ? "HEALTHCHECK &{" + GoFormat.QuoteList(check.Test)
+                            + " " + GoFormat.Quote(GoFormat.Duration(check.IntervalNanoseconds))
+                            + " " + GoFormat.Quote(GoFormat.Duration(check.TimeoutNanoseconds))
+                            + " " + GoFormat.Quote(GoFormat.Duration(check.StartPeriodNanoseconds))
+                            + " " + GoFormat.QuoteRune(check.Retries) + "}"
+                        : "HEALTHCHECK {Test:" + GoFormat.List(check.Test)
+                        + " Interval:" + GoFormat.Duration(check.IntervalNanoseconds)
+                        + " Timeout:" + GoFormat.Duration(check.TimeoutNanoseconds)
+                        + " StartPeriod:" + GoFormat.Duration(check.StartPeriodNanoseconds)
+                        + " StartInterval:" + GoFormat.Duration(check.StartIntervalNanoseconds)
+                        + " Retries:" + check.Retries.ToString(CultureInfo.InvariantCulture) + "}";
+                    AddStep(stage, state, command, DisplayText(h, env), new HealthcheckOp(check), Meta(history));
+                    break;
+                }
             case Syn.OnbuildInstruction o:
                 // BuildKit records the trigger without a history entry.
                 AddStep(stage, state, command, DisplayText(o, env), new OnBuildOp(o.Expression), null);
@@ -672,7 +685,7 @@ internal sealed class FrontendBuilder
         }
     }
 
-    private static HistoryEntry Meta(string createdBy) => new(createdBy, true);
+    private static StepHistory Meta(string createdBy) => new(createdBy, true);
 
     private static long Nanoseconds(TimeSpan? span) => span is { } s ? s.Ticks * 100 : 0;
 
@@ -700,7 +713,16 @@ internal sealed class FrontendBuilder
             var arg = new ArgValue(decl.Name, value);
             state.BuildArgs.Add(arg);
             values.Add(arg);
-            parts.Add(value is null ? decl.Name : decl.Name + "=" + value);
+            if (Legacy)
+            {
+                // BuildKit 0.8 printed the declaration with its expanded default, not the value in effect.
+                var shown = decl.DefaultValue is { } d ? Expand(d, state.Env, command.Location) : null;
+                parts.Add(shown is null ? decl.Name : decl.Name + "=" + shown);
+            }
+            else
+            {
+                parts.Add(value is null ? decl.Name : decl.Name + "=" + value);
+            }
         }
         AddStep(stage, state, command, DisplayText(instruction, state.Env), new ArgOp(values.ToValueList()), Meta("ARG " + string.Join(" ", parts)));
     }
@@ -765,7 +787,7 @@ internal sealed class FrontendBuilder
             run.Security == Syn.SecurityMode.Insecure ? SecurityMode.Insecure : SecurityMode.Sandbox,
             mounts.ToValueList(),
             proxy);
-        var history = new HistoryEntry("RUN " + RunHistoryText(argv, state) + " # buildkit", false);
+        var history = new StepHistory("RUN " + RunHistoryText(argv, state, Legacy ? state.InheritedArgs : 0) + " # buildkit", false);
         AddStep(stage, state, command, Numbered(state, customName, command.FromOnBuild), op, history);
     }
 
@@ -786,11 +808,11 @@ internal sealed class FrontendBuilder
     /// BuildKit's history text for RUN: the ARGs declared in the stage (with their effective values) as
     /// <c>|N K=V ...</c> before the command, so the history shows what the step saw.
     /// </summary>
-    private static string RunHistoryText(ValueList<string> argv, DispatchState state)
+    private static string RunHistoryText(ValueList<string> argv, DispatchState state, int skip)
     {
         var keys = new List<string>();
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var arg in state.BuildArgs)
+        foreach (var arg in state.BuildArgs.Skip(skip))
         {
             var value = state.Env.Get(arg.Name) ?? arg.Value ?? "";
             if (!values.ContainsKey(arg.Name)) keys.Add(arg.Name);
@@ -861,34 +883,34 @@ internal sealed class FrontendBuilder
                     Number(mount.Uid, mount.UidValue, 0, 10, "uid"),
                     Number(mount.Gid, mount.GidValue, 0, 10, "gid"));
             case Syn.MountType.Tmpfs:
-            {
-                if (string.IsNullOrEmpty(target)) throw MissingTarget(loc);
-                var size = mount.SizeBytes ?? 0;
-                if (mount.SizeBytes is null && mount.Size is { } rawSize && !TryParseSize(Expand(rawSize, state.Env, loc), out size))
-                    throw new FrontendError(FrontendDiagnosticCodes.InvalidMountOption, $"Invalid --mount option size=\"{rawSize}\".", loc);
-                return new TmpfsMount(ResolveTarget(target), size);
-            }
+                {
+                    if (string.IsNullOrEmpty(target)) throw MissingTarget(loc);
+                    var size = mount.SizeBytes ?? 0;
+                    if (mount.SizeBytes is null && mount.Size is { } rawSize && !TryParseSize(Expand(rawSize, state.Env, loc), out size))
+                        throw new FrontendError(FrontendDiagnosticCodes.InvalidMountOption, $"Invalid --mount option size=\"{rawSize}\".", loc);
+                    return new TmpfsMount(ResolveTarget(target), size);
+                }
             case Syn.MountType.Secret:
-            {
-                var secretId = string.IsNullOrEmpty(id) ? (target is null ? "" : target.TrimEnd('/').Split('/')[^1]) : id;
-                if (secretId.Length == 0)
-                    throw new FrontendError(FrontendDiagnosticCodes.InvalidMountOption, "A secret mount needs an id or a target.", loc);
-                var env = Opt(mount.Env);
-                var fileTarget = target is { Length: > 0 } ? ResolveTarget(target) : env is null ? "/run/secrets/" + secretId : null;
-                return new SecretMount(fileTarget, secretId, env, mount.Required,
-                    Number(mount.Mode, mount.ModeValue, 0x100, 8, "mode"),
-                    Number(mount.Uid, mount.UidValue, 0, 10, "uid"),
-                    Number(mount.Gid, mount.GidValue, 0, 10, "gid"));
-            }
+                {
+                    var secretId = string.IsNullOrEmpty(id) ? (target is null ? "" : target.TrimEnd('/').Split('/')[^1]) : id;
+                    if (secretId.Length == 0)
+                        throw new FrontendError(FrontendDiagnosticCodes.InvalidMountOption, "A secret mount needs an id or a target.", loc);
+                    var env = Opt(mount.Env);
+                    var fileTarget = target is { Length: > 0 } ? ResolveTarget(target) : env is null ? "/run/secrets/" + secretId : null;
+                    return new SecretMount(fileTarget, secretId, env, mount.Required,
+                        Number(mount.Mode, mount.ModeValue, 0x100, 8, "mode"),
+                        Number(mount.Uid, mount.UidValue, 0, 10, "uid"),
+                        Number(mount.Gid, mount.GidValue, 0, 10, "gid"));
+                }
             case Syn.MountType.Ssh:
-            {
-                var sshTarget = target is { Length: > 0 } ? ResolveTarget(target) : "/run/buildkit/ssh_agent." + sshIndex.ToString(CultureInfo.InvariantCulture);
-                sshIndex++;
-                return new SshMount(sshTarget, string.IsNullOrEmpty(id) ? "default" : id, mount.Required,
-                    Number(mount.Mode, mount.ModeValue, 0x180, 8, "mode"),
-                    Number(mount.Uid, mount.UidValue, 0, 10, "uid"),
-                    Number(mount.Gid, mount.GidValue, 0, 10, "gid"));
-            }
+                {
+                    var sshTarget = target is { Length: > 0 } ? ResolveTarget(target) : "/run/buildkit/ssh_agent." + sshIndex.ToString(CultureInfo.InvariantCulture);
+                    sshIndex++;
+                    return new SshMount(sshTarget, string.IsNullOrEmpty(id) ? "default" : id, mount.Required,
+                        Number(mount.Mode, mount.ModeValue, 0x180, 8, "mode"),
+                        Number(mount.Uid, mount.UidValue, 0, 10, "uid"),
+                        Number(mount.Gid, mount.GidValue, 0, 10, "gid"));
+                }
             default:
                 throw new FrontendError(FrontendDiagnosticCodes.InvalidMountOption, $"Unsupported --mount type in \"{mount.Raw}\".", loc);
         }
@@ -999,13 +1021,13 @@ internal sealed class FrontendBuilder
 
         var history = new System.Text.StringBuilder(keyword);
         if (parents) history.Append(" --parents");
-        if (chown is not null) history.Append(" --chown=").Append(chown);
-        if (chmod is not null) history.Append(" --chmod=").Append(chmod);
+        if (chown is not null && !Legacy) history.Append(" --chown=").Append(chown);
+        if (chmod is not null && !Legacy) history.Append(" --chmod=").Append(chmod);
         foreach (var s in sources) history.Append(' ').Append(s);
         foreach (var h in heredocs) history.Append(" <<").Append(h.Name);
         history.Append(' ').Append(destination).Append(" # buildkit");
         AddStep(stage, state, command, Numbered(state, DisplayText(instruction, env), command.FromOnBuild), op,
-            new HistoryEntry(history.ToString(), false));
+            new StepHistory(history.ToString(), false));
     }
 
     private string ExpandHeredoc(string body, IEnvLookup env, SourceLocation loc)
@@ -1123,6 +1145,9 @@ internal sealed class FrontendBuilder
         public PlatformSpec Platform { get; } = platform;
 
         public bool CmdSet { get; set; }
+
+        /// <summary>How many of <see cref="BuildArgs"/> came from the base stage (BuildKit 0.8 left them out of RUN history).</summary>
+        public int InheritedArgs { get; init; }
 
         public List<Vertex> Steps { get; } = [];
 

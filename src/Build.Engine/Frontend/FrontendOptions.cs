@@ -1,4 +1,5 @@
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 
@@ -19,6 +20,9 @@ public sealed record FrontendOptions
 
     /// <summary>The platform to build for (TARGETPLATFORM); null means <see cref="BuildPlatform"/>.</summary>
     public string? TargetPlatform { get; init; }
+
+    /// <summary>Which BuildKit version's history text to write (docker 20.10's differs in a few entries).</summary>
+    public HistoryDialect HistoryDialect { get; init; } = HistoryDialect.BuildKit;
 
     /// <summary>Base image configurations (for ENV, WORKDIR, SHELL, ONBUILD of images); null treats all as empty.</summary>
     public IImageConfigResolver? ImageConfigs { get; init; }

@@ -1,5 +1,6 @@
 using Build.Engine.Errors;
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Frontend;
 

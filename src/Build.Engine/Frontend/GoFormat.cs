@@ -53,6 +53,16 @@ internal static class GoFormat
         return b.Append('"').ToString();
     }
 
+    /// <summary><c>strconv.QuoteRune</c> (what <c>%q</c> prints for an int): <c>'A'</c>, <c>'\x03'</c>.</summary>
+    public static string QuoteRune(int rune)
+    {
+        var quoted = Quote(char.ConvertFromUtf32(rune is < 0 or > 0x10FFFF or (>= 0xD800 and <= 0xDFFF) ? 0xFFFD : rune));
+        var inner = quoted[1..^1];
+        if (inner == "\\\"") inner = "\"";
+        else if (inner == "'") inner = "\\'";
+        return "'" + inner + "'";
+    }
+
     private static bool IsPrintable(int rune)
     {
         if (rune is >= 0xD800 and <= 0xDFFF) return false; // lone surrogate: Go sees invalid UTF-8

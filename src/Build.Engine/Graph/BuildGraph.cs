@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>
@@ -29,7 +31,15 @@ public sealed record BuildGraph(
     public IEnumerable<string> DependenciesOf(Vertex vertex)
     {
         var stage = GetStage(vertex.StageIndex);
-        var position = stage.Steps.AsImmutableArray().IndexOf(vertex);
+        var position = -1;
+        for (var i = 0; i < stage.Steps.Count; i++)
+        {
+            if (stage.Steps[i].Equals(vertex))
+            {
+                position = i;
+                break;
+            }
+        }
         if (position > 0)
             yield return stage.Steps[position - 1].Id;
         else if (position == 0 && stage.Base.Kind == SourceKind.Stage && LastVertexId(stage.Base.StageIndex) is { } b)

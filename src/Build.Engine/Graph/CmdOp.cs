@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>CMD: argv as stored (a shell form already wrapped with the SHELL in effect).</summary>

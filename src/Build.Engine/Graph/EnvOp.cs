@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>ENV: values already expanded (each against the environment before this instruction).</summary>

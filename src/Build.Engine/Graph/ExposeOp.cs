@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>EXPOSE: normalised <c>port/proto</c> entries (ranges already expanded, protocol lower-cased).</summary>

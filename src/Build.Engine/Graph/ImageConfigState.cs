@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>
@@ -72,11 +74,22 @@ public sealed record ImageConfigState
 
     internal static ValueList<KeyValue> SetKey(ValueList<KeyValue> list, string key, string value)
     {
-        var items = list.AsImmutableArray();
-        for (var i = 0; i < items.Length; i++)
-            if (items[i].Key == key)
-                return ValueList<KeyValue>.Create(items.SetItem(i, new KeyValue(key, value)));
-        return list.Add(new KeyValue(key, value));
+        var found = false;
+        var items = new List<KeyValue>(list.Count + 1);
+        foreach (var kv in list)
+        {
+            if (!found && kv.Key == key)
+            {
+                items.Add(new KeyValue(key, value));
+                found = true;
+            }
+            else
+            {
+                items.Add(kv);
+            }
+        }
+        if (!found) items.Add(new KeyValue(key, value));
+        return new ValueList<KeyValue>(items);
     }
 
     internal static ValueList<KeyValue> SetKeySorted(ValueList<KeyValue> list, string key, string value)

@@ -1,3 +1,5 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
 /// <summary>SHELL: the shell later shell-form RUN, CMD and ENTRYPOINT are wrapped with.</summary>

@@ -1,7 +1,9 @@
+using Build.Engine.Oci;
+
 namespace Build.Engine.Graph;
 
-/// <summary>Factory helpers for <see cref="ValueList{T}"/>.</summary>
+/// <summary>Builds the value-equality lists (<see cref="ValueList{T}"/> from Oci) the graph records hold.</summary>
 public static class ValueListExtensions
 {
-    public static ValueList<T> ToValueList<T>(this IEnumerable<T> items) => ValueList<T>.From(items);
+    public static ValueList<T> ToValueList<T>(this IEnumerable<T> items) => items as ValueList<T> ?? new ValueList<T>(items);
 }

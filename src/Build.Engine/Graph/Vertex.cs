@@ -13,7 +13,7 @@ public sealed record Vertex(
     string Description,
     SourceLocation Location,
     Op Op,
-    HistoryEntry? History,
+    StepHistory? History,
     bool FromOnBuild)
 {
     /// <summary>Indexes of the stages this step reads (COPY --from, RUN --mount from=), ascending, unique.</summary>

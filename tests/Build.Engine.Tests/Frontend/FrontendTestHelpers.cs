@@ -1,5 +1,6 @@
 using Build.Engine.Frontend;
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Frontend;
 

@@ -36,8 +36,8 @@ public class InstructionSemanticsTests
         Assert.Equal(new WorkdirOp("/a", "app", true), workdirs[0].Op);
         Assert.Equal(new WorkdirOp("/a/c", "app", true), workdirs[1].Op);
         Assert.Equal(new WorkdirOp("/", "app", false), workdirs[2].Op);
-        Assert.Equal(new HistoryEntry("WORKDIR /a/c", false), workdirs[1].History);
-        Assert.Equal(new HistoryEntry("WORKDIR /", true), workdirs[2].History);
+        Assert.Equal(new StepHistory("WORKDIR /a/c", false), workdirs[1].History);
+        Assert.Equal(new StepHistory("WORKDIR /", true), workdirs[2].History);
         Assert.True(workdirs[0].Op.ChangesFilesystem);
         Assert.False(workdirs[2].Op.ChangesFilesystem);
     }
@@ -208,7 +208,7 @@ public class InstructionSemanticsTests
         Assert.Equal("1000", run.User);
         Assert.Equal(NetworkMode.Host, run.Network);
         Assert.Equal(SecurityMode.Insecure, run.Security);
-        Assert.Equal(new HistoryEntry("RUN make all # buildkit", false), step.History);
+        Assert.Equal(new StepHistory("RUN make all # buildkit", false), step.History);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Build.Engine.Frontend;
 using Build.Engine.Graph;
 using static Build.Engine.Tests.Frontend.FrontendTestHelpers;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Frontend;
 

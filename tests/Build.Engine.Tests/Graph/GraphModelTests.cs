@@ -1,4 +1,5 @@
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Graph;
 
@@ -12,7 +13,7 @@ public class GraphModelTests
         Assert.Equal(L("a", "b"), L("a", "b"));
         Assert.NotEqual(L("a", "b"), L("b", "a"));
         Assert.Equal(L("a", "b").GetHashCode(), L("a", "b").GetHashCode());
-        Assert.True(L() == ValueList<string>.Empty);
+        Assert.Equal(L(), ValueList<string>.Empty);
     }
 
     [Fact]
@@ -103,5 +104,41 @@ public class GraphModelTests
         Assert.Equal(["s0.0"], graph.DependenciesOf(s0.Steps[1]));
         Assert.Equal([0], s1.StageDependencies);
         Assert.Same(s1, graph.Target);
+    }
+
+    [Fact]
+    public void Config_state_round_trips_through_the_oci_config_keeping_other_fields()
+    {
+        var image = new Build.Engine.Oci.ImageConfig
+        {
+            Architecture = "amd64",
+            OS = "linux",
+            Author = "base author",
+            Config = new Build.Engine.Oci.ContainerConfig
+            {
+                Env = ["PATH=/bin", "EMPTY="],
+                Cmd = ["sh"],
+                Labels = new Dictionary<string, string> { ["b"] = "1", ["a"] = "2" },
+                OnBuild = ["RUN x"],
+                Healthcheck = new Build.Engine.Oci.HealthConfig { Test = ["CMD", "true"], Interval = TimeSpan.FromSeconds(30) },
+            },
+        };
+        var state = image.ToConfigState();
+        Assert.Equal("/bin", state.GetEnv("PATH"));
+        Assert.Equal("", state.GetEnv("EMPTY"));
+        Assert.Equal(["a=2", "b=1"], state.Labels.Select(l => l.ToString()));
+        Assert.Equal(30_000_000_000L, state.Healthcheck!.IntervalNanoseconds);
+        Assert.Equal(["RUN x"], state.OnBuild);
+
+        var changed = new EntrypointOp(L("/app"), ResetCmd: true).Apply(state with { OnBuild = ValueList<string>.Empty });
+        var result = image.WithConfigState(changed);
+        Assert.Equal("amd64", result.Architecture);
+        Assert.Equal("base author", result.Author);
+        Assert.Null(result.Config!.Cmd);
+        Assert.Null(result.Config.OnBuild);
+        Assert.Equal(["/app"], result.Config.Entrypoint);
+        Assert.Equal(["PATH=/bin", "EMPTY="], result.Config.Env);
+        Assert.Equal(TimeSpan.FromSeconds(30), result.Config.Healthcheck!.Interval);
+        Assert.Equal(result.ToConfigState(), changed);
     }
 }

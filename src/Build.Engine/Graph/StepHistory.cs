@@ -5,7 +5,7 @@ namespace Build.Engine.Graph;
 /// <c>RUN |1 V=2 /bin/sh -c make # buildkit</c>, <c>COPY app /app # buildkit</c> or <c>ENV A=b</c>;
 /// <see cref="EmptyLayer"/> for metadata-only steps. The solver adds the timestamp. Not cache-relevant.
 /// </summary>
-public sealed record HistoryEntry(string CreatedBy, bool EmptyLayer)
+public sealed record StepHistory(string CreatedBy, bool EmptyLayer)
 {
     /// <summary>The comment BuildKit's Dockerfile frontend puts on every history entry.</summary>
     public const string BuildKitComment = "buildkit.dockerfile.v0";
