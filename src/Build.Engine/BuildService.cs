@@ -46,7 +46,7 @@ public sealed class BuildService
         // The frontend parses (only it sees syntax); parse errors come back as its diagnostics with file:line:col.
         var frontend = await DockerfileFrontend.BuildAsync(text, request.DockerfilePath ?? dockerfileName, new FrontendOptions
         {
-            BuildArgs = Graph.ValueList<KeyValue>.From(request.BuildArgs),
+            BuildArgs = request.BuildArgs.ToValueList(),
             Target = request.Target,
             BuildPlatform = Platform.Host.ToString(),
             TargetPlatform = platform,

@@ -39,6 +39,6 @@ internal sealed class StoreImageSource(
     public async ValueTask<ImageConfigState?> ResolveAsync(string reference, string platform, CancellationToken cancellationToken)
     {
         var image = await GetImageAsync(reference, Platform.Parse(platform), cancellationToken).ConfigureAwait(false);
-        return ConfigMapping.ToState(image.Config);
+        return image.Config.ToConfigState();
     }
 }

@@ -110,8 +110,7 @@ public sealed class Solver
             parentKey = outcome.Key.ToString();
         }
         var finalState = state;
-        image = Mutate.WithConfig(image, c => ConfigMapping.Apply(c, finalState));
-        image = Mutate.WithImageConfig(image, c => c with { Author = finalState.Author ?? c.Author });
+        image = Mutate.WithImageConfig(image, c => c.WithConfigState(finalState));
         image = Mutate.WithCreated(image, ImageTime);
         return new StageResult(stage.Index, image, parentKey);
     }
@@ -120,7 +119,7 @@ public sealed class Solver
     {
         Created = ImageTime,
         CreatedBy = createdBy,
-        Comment = Graph.HistoryEntry.BuildKitComment,
+        Comment = StepHistory.BuildKitComment,
         EmptyLayer = empty,
     };
 

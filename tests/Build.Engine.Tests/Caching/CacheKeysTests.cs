@@ -1,5 +1,6 @@
 using Build.Engine.Caching;
 using Build.Engine.Graph;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Caching;
 
@@ -9,14 +10,14 @@ public class CacheKeysTests
         new Dictionary<string, string>(), new Dictionary<string, string>());
 
     private static ExecOp Run(string cmd, string version = "1", string proxy = "http://proxy:3128", params Mount[] mounts) => new(
-        ValueList<string>.From(["/bin/sh", "-c", cmd]),
-        ValueList<KeyValue>.From([new KeyValue("PATH", "/bin"), new KeyValue("VERSION", version)]),
+        ((IEnumerable<string>)["/bin/sh", "-c", cmd]).ToValueList(),
+        ((IEnumerable<KeyValue>)[new KeyValue("PATH", "/bin"), new KeyValue("VERSION", version)]).ToValueList(),
         "root", "/app", NetworkMode.Default, SecurityMode.Sandbox,
-        ValueList<Mount>.From(mounts),
-        ValueList<KeyValue>.From([new KeyValue("HTTP_PROXY", proxy)]));
+        ((IEnumerable<Mount>)mounts).ToValueList(),
+        ((IEnumerable<KeyValue>)[new KeyValue("HTTP_PROXY", proxy)]).ToValueList());
 
     private static CopyOp Copy(bool link, string? chown = null) => new(
-        SourceRef.Context, ValueList<string>.From(["/src"]), ValueList<string>.Empty, ValueList<string>.Empty,
+        SourceRef.Context, ((IEnumerable<string>)["/src"]).ToValueList(), ValueList<string>.Empty, ValueList<string>.Empty,
         ValueList<InlineFile>.Empty, "/app/", chown, null, link, false, ValueList<string>.Empty, false, false, false, null, false);
 
     [Fact]
