@@ -42,11 +42,12 @@ internal static class BuildCommand
         var pids = new Option<long?>("--pids-limit") { Description = "Process limit for RUN steps" };
         var cpuShares = new Option<long?>("--cpu-shares") { Description = "CPU shares (relative weight) for RUN steps" };
         var cpuQuota = new Option<long?>("--cpu-quota") { Description = "CPU CFS quota in microseconds per 100 ms for RUN steps" };
+        var insecure = RegistryCommandOptions.InsecureRegistry();
 
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
             context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, secrets, labels, platform,
-            progress, quiet, outputs, iidFile, metricsFile, explain, memory, pids, cpuShares, cpuQuota,
+            progress, quiet, outputs, iidFile, metricsFile, explain, memory, pids, cpuShares, cpuQuota, insecure,
         };
         cmd.SetAction(async (parseResult, ct) =>
         {
@@ -113,7 +114,7 @@ internal static class BuildCommand
                         parseResult.GetValue(cpuQuota)),
                     SourceDateEpoch = ParseEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
                 };
-                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable, RegistryAccess.CreatePuller(parseResult));
+                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable, RegistryAccess.CreatePuller(root, parseResult.GetValue(insecure) ?? [], TextWriter.Null));
                 using var renderer = ProgressRenderer.Create(mode, stderr, !Console.IsErrorRedirected, TimeProvider.System);
                 BuildResult result;
                 try

@@ -1,0 +1,3 @@
+greet() {
+    printf 'Hello, %s! (hello %s, built by builder)\n' "$1" "$VERSION"
+}

@@ -1,0 +1,1 @@
+echo "app running from $APP_HOME with: $(tr '\n' ' ' < /opt/venv/installed.txt)"
