@@ -81,7 +81,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         var (uid, gid) = ResolveChown(view);
         var time = Solver.Options.SourceDateEpoch is { } e ? UnixTimestamp.FromDateTimeOffset(e) : UnixTimestamp.FromDateTimeOffset(Solver.Now);
         var entries = new Dictionary<string, LayerEntry>(StringComparer.Ordinal);
-        await using var mounts = new MountSet();
+        RootfsSnapshot? sourceView = null;
         var cleanup = new List<string>();
         try
         {
@@ -96,8 +96,8 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             else if (Op.From.Kind is SourceKind.Stage or SourceKind.Image)
             {
                 var (_, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
-                string root = await mounts.MountImageAsync(Deps.Snapshots, await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-                source = new BuildContext(root, IgnoreMatcher.Create([]));
+                sourceView = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                source = new BuildContext(sourceView.Path, IgnoreMatcher.Create([]));
                 selected = Select(source);
             }
 
@@ -162,6 +162,8 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         }
         finally
         {
+            if (sourceView is not null)
+                await sourceView.DisposeAsync().ConfigureAwait(false);
             foreach (var c in cleanup)
             {
                 try

@@ -169,6 +169,38 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [RootFact]
+    public async Task Secret_mount_reaches_run_but_never_a_layer_a_key_or_the_index()
+    {
+        await h.MakeBaseImageAsync();
+        using var secretDir = new TempDirectory("builder-secret");
+        string secretFile = secretDir.Combine("token");
+        await File.WriteAllTextAsync(secretFile, "s3cr3t-value");
+        h.Write("Dockerfile", """
+            FROM busybox:test
+            RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /ok.txt
+            RUN --mount=type=cache,target=/cache echo run >> /cache/runs && cp /cache/runs /runs.txt
+            """);
+        var request = new BuildRequest
+        {
+            ContextDirectory = h.Context,
+            Tags = ["secret:1"],
+            Secrets = new Dictionary<string, SecretSource> { ["tok"] = new("tok", secretFile, null) },
+        };
+        var r = await h.BuildAsync(request);
+        var names = await LayerNamesAsync(r.Image.Layers[^2]);
+        Assert.Contains("ok.txt", names); // the secret's length, 12, proves RUN read it
+        Assert.DoesNotContain(names, n => n.Contains("secrets", StringComparison.Ordinal));
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(h.Root, "cache")))
+            Assert.DoesNotContain("s3cr3t-value", await File.ReadAllTextAsync(file));
+        foreach (var step in r.Metrics.Steps)
+            Assert.DoesNotContain("s3cr3t-value", step.Key ?? "", StringComparison.Ordinal);
+
+        // A required secret that is not given fails with a message naming it.
+        var e = await Assert.ThrowsAsync<StepFailedException>(() => h.BuildAsync(request with { Secrets = new Dictionary<string, SecretSource>(), NoCache = true }));
+        Assert.Contains("id=tok", e.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
     public async Task Missing_base_image_is_a_clear_error()
     {
         var e = await Assert.ThrowsAsync<BuildException>(() => h.BuildAsync("FROM nosuchimage:1\nRUN true\n"));
