@@ -101,12 +101,14 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
                 selected = Select(source);
             }
 
-            int sourceCount = selected.Select(s => s.Source.Path).Distinct().Count() + Op.Urls.Count + Op.InlineFiles.Count;
+            // Several sources (arguments, URLs, heredocs) need a directory destination, as docker says; one directory
+            // source copies its contents, and one file source may be renamed by a destination without a slash.
+            int sourceCount = Op.Sources.Count + Op.Urls.Count + Op.InlineFiles.Count;
             bool wildcard = Op.Sources.Any(s => s.AsSpan().IndexOfAny("*?[") >= 0);
             string dest = Op.Destination;
             bool destIsDir = dest.EndsWith('/') || IsDirectory(view, dest);
             bool singleFile = selected.Count == 1 && selected[0].Source.Type != ContextEntryType.Directory && Op.Urls.Count + Op.InlineFiles.Count == 0 && !Op.Parents;
-            if (!destIsDir && (sourceCount > 1 || (wildcard && selected.Count > 1)))
+            if (!destIsDir && (sourceCount > 1 || (wildcard && !singleFile && selected.Any(e => e.TargetPath == "."))))
                 throw new BuildException(ErrorCode.InvalidArgument, $"{Step.Location}: when using {(Op.IsAdd ? "ADD" : "COPY")} with more than one source file, the destination must be a directory and end with a /");
 
             foreach (var s in selected)

@@ -201,6 +201,25 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [RootFact]
+    public async Task A_directory_source_copies_its_contents_and_several_sources_need_a_directory()
+    {
+        await h.MakeBaseImageAsync();
+        var r = await h.BuildAsync("""
+            FROM busybox:test AS b
+            RUN mkdir -p /out/sub && echo 1 > /out/a && echo 2 > /out/sub/b
+
+            FROM scratch
+            COPY --from=b /out /dest
+            """);
+        Assert.Equal(["dest", "dest/a", "dest/sub", "dest/sub/b"], (await LayerNamesAsync(Assert.Single(r.Image.Layers))).Order(StringComparer.Ordinal));
+
+        h.Write("one.txt", "1");
+        h.Write("two.txt", "2");
+        var e = await Assert.ThrowsAsync<StepFailedException>(() => h.BuildAsync("FROM scratch\nCOPY one.txt two.txt /nodir\n"));
+        Assert.Contains("must be a directory", e.Message, StringComparison.Ordinal);
+    }
+
+    [RootFact]
     public async Task Missing_base_image_is_a_clear_error()
     {
         var e = await Assert.ThrowsAsync<BuildException>(() => h.BuildAsync("FROM nosuchimage:1\nRUN true\n"));
