@@ -91,6 +91,10 @@ public sealed class MountResolver
                         }
                         result.Add(new BindMount(dir, inline.Target, ReadOnly: true));
                         break;
+                    case SshMount { Required: false }:
+                        // BuildKit skips an optional ssh mount when the build forwards no agent (this builder never does):
+                        // `RUN --mount=type=ssh git fetch` on a public remote must still build.
+                        break;
                     case SshMount ssh:
                         throw new BuildException(ErrorCode.InvalidArgument,
                             $"RUN --mount=type=ssh,target={ssh.Target}: SSH agent forwarding is not available in this builder");

@@ -124,7 +124,10 @@ public sealed class SnapshotStore
     public async Task<RootfsSnapshot> PrepareRootfsAsync(IReadOnlyList<string> lowers, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(lowers);
-        var topFirst = lowers.Reverse().Select(Path.GetFullPath).ToImmutableArray();
+        // The same layer can appear twice (every no-op RUN or WORKDIR commits the one empty layer, as BuildKit
+        // does), and overlayfs refuses a lowerdir listed twice (ELOOP). Keeping only the topmost occurrence gives
+        // the same merged view: that copy already overrides everything the lower copies could show.
+        var topFirst = lowers.Reverse().Select(Path.GetFullPath).Distinct(StringComparer.Ordinal).ToImmutableArray();
         foreach (var l in topFirst)
             if (!Directory.Exists(l))
                 throw new BuildException(ErrorCode.NotFound, $"layer directory {l} does not exist");

@@ -113,6 +113,15 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
 
             foreach (var s in selected)
             {
+                if (s.Source.Type == ContextEntryType.Directory && s.TargetPath is "." or "")
+                {
+                    // A directory source copies its contents: the destination is made like mkdir -p (0755, --chown's
+                    // owner) and an existing one is left alone. Taking the source directory's own mode would turn
+                    // `COPY conf/ /tmp/` into a /tmp without its sticky bit (docker 20.10 here keeps 1777).
+                    if (!IsDirectory(view, dest))
+                        Add(entries, LayerEntry.Directory(dest, 0x1ED, uid, gid, time));
+                    continue;
+                }
                 string target = singleFile && !destIsDir ? dest : Join(dest, s.TargetPath);
                 if (Op.IsAdd && Op.UnpackArchives && s.Source.Type == ContextEntryType.File && await IsArchiveAsync(source!.HostPath(s.Source.Path), ct).ConfigureAwait(false))
                 {
@@ -154,8 +163,10 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             }
             foreach (var f in Op.InlineFiles)
             {
+                // One heredoc and a destination that is not a directory names the file (`COPY <<EOF /etc/app.conf`).
                 var bytes = System.Text.Encoding.UTF8.GetBytes(f.Content);
-                Add(entries, LayerEntry.File(Join(dest, f.Name), bytes, ParseChmod() ?? f.Mode, uid, gid, time));
+                string target = sourceCount == 1 && !destIsDir ? dest : Join(dest, f.Name);
+                Add(entries, LayerEntry.File(target, bytes, ParseChmod() ?? f.Mode, uid, gid, time));
             }
 
             AddParents(entries, view, uid, gid, time);

@@ -23,8 +23,13 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
     {
         var view = await ViewAsync(Image, ct).ConfigureAwait(false);
         string rel = Op.Path.Trim('/');
-        if (rel.Length == 0 || (view.Find(rel) is { } existing && Directory.Exists(existing)))
+        if (rel.Length == 0)
             return null;
+        if (view.Find(rel) is { } existing && Directory.Exists(existing))
+        {
+            // BuildKit's mkdir -p of an existing directory still commits a layer: the empty one.
+            return await CommitAsync(dest => LayerWriter.WriteAsync(LayerSource.FromEntries([]), dest, WriteOptions, ct), ct).ConfigureAwait(false);
+        }
         int uid = 0, gid = 0;
         if (Op.User.Length > 0)
         {
