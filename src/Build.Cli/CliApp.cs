@@ -40,6 +40,8 @@ public static class CliApp
         root.Subcommands.Add(Commands.PushCommand.Create());
         root.Subcommands.Add(Commands.LoginCommand.Create());
         root.Subcommands.Add(Commands.LogoutCommand.Create());
+        root.Subcommands.Add(Commands.DuCommand.Create());
+        root.Subcommands.Add(Commands.PruneCommand.Create());
         return root;
     }
 
