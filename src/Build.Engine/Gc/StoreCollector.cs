@@ -32,7 +32,9 @@ public sealed class StoreCollector
         // From here until the end, no build can make anything reachable: every such step takes the lock shared.
         var started = DateTimeOffset.UtcNow;
         var live = StoreLease.ReadLive(_root);
-        var cutoff = (live.Count == 0 ? started : live.Min() < started ? live.Min() : started) - Slack;
+        // With no live lease nothing can be running (a new operation needs the lock held here): everything unreferenced
+        // is garbage, however new. Otherwise what is older than the oldest live operation (less clock slack) is.
+        var cutoff = live.Count == 0 ? started : (live.Min() < started ? live.Min() : started) - Slack;
 
         var content = new FileContentStore(_root);
         var images = new ImageStore(_root, content, _time);
@@ -66,7 +68,7 @@ public sealed class StoreCollector
         var blobs = ReclaimedItems.None;
         var scratch = ReclaimedItems.None;
         var layers = ReclaimedItems.None;
-        bool Stale(string path) => StoreFiles.ModifiedUtc(path) is { } m && m < cutoff.UtcDateTime;
+        bool Stale(string path) => StoreFiles.ModifiedUtc(path) is { } m && (live.Count == 0 || m < cutoff.UtcDateTime);
         void Remove(string path, ref ReclaimedItems into)
         {
             long freed = StoreFiles.Delete(path);

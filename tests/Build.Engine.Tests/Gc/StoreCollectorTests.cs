@@ -144,7 +144,7 @@ public sealed class StoreCollectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Stale_scratch_goes_fresh_scratch_stays_and_symlinks_are_not_followed()
+    public async Task Stale_scratch_goes_a_running_builds_scratch_stays_and_symlinks_are_not_followed()
     {
         string outside = dir.Sub("outside");
         Directory.CreateDirectory(outside);
@@ -166,7 +166,9 @@ public sealed class StoreCollectorTests : IDisposable
         await File.WriteAllTextAsync(tempBlob, "half", Ct);
         File.SetLastWriteTimeUtc(tempBlob, LongAgo);
 
-        var result = await PruneAsync();
+        PruneResult result;
+        using (await StoreLease.AcquireAsync(root, Ct)) // a build running: its fresh scratch must stay
+            result = await PruneAsync();
 
         Assert.False(Directory.Exists(staleBuild));
         Assert.False(Directory.Exists(staleRun));
@@ -176,6 +178,10 @@ public sealed class StoreCollectorTests : IDisposable
         Assert.True(Directory.Exists(outside));
         Assert.True(result.Scratch.Count >= 3);
         Assert.Empty(result.Failed);
+
+        // With no operation running, scratch is garbage however new it is.
+        await PruneAsync();
+        Assert.False(Directory.Exists(freshBuild));
     }
 
     [Fact]
