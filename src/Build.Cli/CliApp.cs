@@ -40,6 +40,8 @@ public static class CliApp
         root.Subcommands.Add(Commands.PushCommand.Create());
         root.Subcommands.Add(Commands.LoginCommand.Create());
         root.Subcommands.Add(Commands.LogoutCommand.Create());
+        root.Subcommands.Add(Commands.DuCommand.Create());
+        root.Subcommands.Add(Commands.PruneCommand.Create());
         return root;
     }
 
@@ -52,6 +54,8 @@ public static class CliApp
 
     /// <summary>The content and image stores under the resolved root.</summary>
     internal static LocalStore OpenStore(ParseResult parseResult) => LocalStore.Open(ResolveRoot(parseResult), TimeProvider.System);
+
+    private static readonly HashSet<string> LeasedCommands = new(StringComparer.Ordinal) { "load", "pull", "import", "run" };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -66,6 +70,11 @@ public static class CliApp
                     stderr.WriteLine("error: " + e.Message);
                 return UsageError;
             }
+            // Commands that add to the store or use unpacked layers hold a lease, so a concurrent prune keeps what they
+            // write and use (builds take theirs in BuildService).
+            using var lease = LeasedCommands.Contains(parse.CommandResult.Command.Name)
+                ? StoreLease.AcquireAsync(ResolveRoot(parse), CancellationToken.None).GetAwaiter().GetResult()
+                : null;
             return parse.Invoke(config);
         }
         catch (BuildException e)

@@ -35,7 +35,9 @@ public sealed class BuildService
 
     public async Task<BuildResult> BuildAsync(BuildRequest request, IObserver<BuildEvent> events, CancellationToken ct)
     {
-        var content = new FileContentStore(root);
+        // The lease keeps what this build creates or reuses safe from a concurrent builder prune (docs/oci-and-store.md).
+        using var lease = await StoreLease.AcquireAsync(root, ct).ConfigureAwait(false);
+        var content = new FileContentStore(root, lease);
         var images = new ImageStore(root, content, time);
         string dockerfileName = request.DockerfilePath is { } p ? Path.GetFileName(p) : "Dockerfile";
         string text = request.DockerfileText ?? await ReadDockerfileAsync(request, ct).ConfigureAwait(false);
@@ -68,7 +70,7 @@ public sealed class BuildService
 
         using var cache = SqliteCacheStore.Open(Path.Combine(root.Path, "cache"));
         var snapshots = new SnapshotStore(new SnapshotOptions(Path.Combine(root.Path, "snapshots"),
-            Report: message => events.OnNext(new BuildWarning(time.GetUtcNow(), message))));
+            Report: message => events.OnNext(new BuildWarning(time.GetUtcNow(), message)), Lease: lease));
         string temp = Path.Combine(root.TempDirectory, "build-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(temp);
         try

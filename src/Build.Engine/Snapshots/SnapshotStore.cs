@@ -50,7 +50,7 @@ public sealed class SnapshotStore
     {
         ArgumentNullException.ThrowIfNull(unpack);
         var final = LayerPath(diffId);
-        if (Directory.Exists(final))
+        if (await ClaimAsync(final, ct).ConfigureAwait(false))
             return final;
         var lazy = _unpacking.GetOrAdd(diffId.Hex, _ => new Lazy<Task<string>>(() => UnpackOnceAsync(diffId, unpack, ct)));
         try
@@ -84,14 +84,17 @@ public sealed class SnapshotStore
         var lockPath = Path.Combine(LayersDir, "." + diffId.Hex + ".lock");
         // FileShare.None is an exclusive flock on Linux: another builder process unpacking the same layer waits here.
         await using var lockFile = await AcquireLockAsync(lockPath, ct).ConfigureAwait(false);
-        if (Directory.Exists(final))
+        if (await ClaimAsync(final, ct).ConfigureAwait(false))
             return final;
         var temp = Path.Combine(LayersDir, ".tmp-" + diffId.Hex + "-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
         Directory.CreateDirectory(temp);
         try
         {
             await unpack(temp, ct).ConfigureAwait(false);
-            Directory.Move(temp, final);
+            if (_options.Lease is { } lease)
+                await lease.GuardAsync(() => MoveAndTouch(temp, final), ct).ConfigureAwait(false);
+            else
+                Directory.Move(temp, final);
         }
         catch
         {
@@ -99,6 +102,17 @@ public sealed class SnapshotStore
             throw;
         }
         return final;
+    }
+
+    // Whether an unpacked layer exists; under a lease it is also touched so a concurrent prune keeps it.
+    private Task<bool> ClaimAsync(string dir, CancellationToken ct) =>
+        _options.Lease is { } lease ? lease.TouchAsync(dir, ct) : Task.FromResult(Directory.Exists(dir));
+
+    // The unpacker may have set the directory's mtime from the tar: touch it in the same locked section.
+    private static bool MoveAndTouch(string temp, string final)
+    {
+        Directory.Move(temp, final);
+        return Content.StoreLease.Touch(final);
     }
 
     private static async Task<FileStream> AcquireLockAsync(string path, CancellationToken ct)
