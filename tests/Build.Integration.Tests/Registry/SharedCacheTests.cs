@@ -202,6 +202,41 @@ public sealed class SharedCacheTests : IDisposable
         Assert.Contains(events, e => e is VertexLog l && l.Line.StartsWith("cache unchanged", StringComparison.Ordinal));
     }
 
+    [RegistryBuildFact("docker-registry", "skopeo")]
+    public async Task Cli_flags_push_the_image_and_share_the_cache()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        const string dockerfile = "FROM scratch\nCOPY src.txt /src.txt\nCOPY Dockerfile /Dockerfile\n";
+        var (rootA, contextA) = NewRoot("a", dockerfile);
+        string cacheRef = $"{registry.Host}/cli/cache:main";
+        string image = $"{registry.Host}/cli/app:1";
+        var a = Cli("build", "--root", rootA, "--progress", "plain", "--cache-to", $"type=registry,ref={cacheRef},mode=max",
+            "-o", $"type=registry,name={image}", contextA);
+        Assert.True(a.Exit == 0, a.Err);
+        Assert.Contains("0 cached, 2 executed", a.Err, StringComparison.Ordinal);
+        Assert.Contains($"exporting cache to registry {registry.Host}/cli/cache:main (mode=max)", a.Err, StringComparison.Ordinal);
+        string json = await ProcessRunner.RunCheckedAsync("skopeo", "inspect", "--tls-verify=false", $"docker://{image}");
+        Assert.Equal(2, JsonDocument.Parse(json).RootElement.GetProperty("Layers").GetArrayLength());
+
+        var (rootB, contextB) = NewRoot("b", dockerfile);
+        var b = Cli("build", "--root", rootB, "--progress", "plain", "--cache-from", cacheRef, "-t", "app:b", contextB);
+        Assert.True(b.Exit == 0, b.Err);
+        Assert.Contains("2 cached, 0 executed", b.Err, StringComparison.Ordinal);
+        Assert.Contains($"importing cache manifest from {registry.Host}/cli/cache:main", b.Err, StringComparison.Ordinal);
+
+        var bad = Cli("build", "--root", rootB, "--cache-to", "type=registry,mode=max", contextB);
+        Assert.Equal(1, bad.Exit);
+        Assert.Equal("error: --cache-to: type=registry needs ref=", bad.Err.Trim());
+    }
+
+    private static (int Exit, string Out, string Err) Cli(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int exit = Build.Cli.CliApp.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+
     private static async Task<IReadOnlyList<Build.Engine.Caching.CacheRecord>> ReadRegistryCacheAsync(RemoteCacheSpec spec)
     {
         using var client = new Build.Engine.Registry.RegistryClient();
