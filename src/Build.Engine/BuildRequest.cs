@@ -1,3 +1,4 @@
+using Build.Engine.Caching.Remote;
 using Build.Engine.Execution;
 using Build.Engine.Export;
 using Build.Engine.Graph;
@@ -49,4 +50,10 @@ public sealed record BuildRequest
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 
     public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    /// <summary><c>--cache-from</c>: shared caches whose records are used after the local index (layers fetched only when needed).</summary>
+    public IReadOnlyList<RemoteCacheSpec> CacheFrom { get; init; } = [];
+
+    /// <summary><c>--cache-to</c>: shared caches the build's records are merged into after a successful build.</summary>
+    public IReadOnlyList<RemoteCacheSpec> CacheTo { get; init; } = [];
 }

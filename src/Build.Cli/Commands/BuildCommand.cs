@@ -43,11 +43,14 @@ internal static class BuildCommand
         var cpuShares = new Option<long?>("--cpu-shares") { Description = "CPU shares (relative weight) for RUN steps" };
         var cpuQuota = new Option<long?>("--cpu-quota") { Description = "CPU CFS quota in microseconds per 100 ms for RUN steps" };
         var insecure = RegistryCommandOptions.InsecureRegistry();
+        var cacheFrom = new Option<string[]>("--cache-from") { Description = "External cache source: type=registry,ref=REF or type=local,src=DIR (a bare REF is a registry); repeatable" };
+        var cacheTo = new Option<string[]>("--cache-to") { Description = "Cache export destination: type=registry,ref=REF[,mode=min|max] or type=local,dest=DIR[,mode=min|max]; repeatable" };
 
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
             context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, secrets, labels, platform,
             progress, quiet, outputs, iidFile, metricsFile, explain, memory, pids, cpuShares, cpuQuota, insecure,
+            cacheFrom, cacheTo,
         };
         cmd.SetAction(async (parseResult, ct) =>
         {
@@ -113,8 +116,13 @@ internal static class BuildCommand
                         parseResult.GetValue(cpuShares),
                         parseResult.GetValue(cpuQuota)),
                     SourceDateEpoch = ParseEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
+                    CacheFrom = (parseResult.GetValue(cacheFrom) ?? []).Select(c => CacheSpecs.Parse("--cache-from", c, export: false)).ToList(),
+                    CacheTo = (parseResult.GetValue(cacheTo) ?? []).Select(c => CacheSpecs.Parse("--cache-to", c, export: true)).ToList(),
                 };
-                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable, RegistryAccess.CreatePuller(root, parseResult.GetValue(insecure) ?? [], TextWriter.Null));
+                var insecureRegistries = parseResult.GetValue(insecure) ?? [];
+                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable,
+                    RegistryAccess.CreatePuller(root, insecureRegistries, TextWriter.Null),
+                    RegistryAccess.CreateOptions(root, insecureRegistries, TextWriter.Null));
                 using var renderer = ProgressRenderer.Create(mode, stderr, !Console.IsErrorRedirected, TimeProvider.System);
                 BuildResult result;
                 try
