@@ -98,9 +98,9 @@ internal static class RunCommand
             ExecResult? last = null;
             for (var i = 0; i < Math.Max(1, times); i++)
             {
-                await using var snapshot = await snapshots.PrepareRootfsAsync(lowers, ct).ConfigureAwait(false);
-                var users = await UserDatabase.LoadAsync(snapshot.Path, ct).ConfigureAwait(false);
-                var spec = ExecSpecFactory.Create(request with { RootfsPath = snapshot.Path }, users);
+                await using var snapshot = await snapshots.PrepareStepRootfsAsync(lowers, ct).ConfigureAwait(false);
+                var users = await UserDatabase.LoadAsync(snapshot.HostPath, ct).ConfigureAwait(false);
+                var spec = ExecSpecFactory.Create(request with { RootfsPath = snapshot.Path, Overlay = snapshot.PendingOverlay }, users);
                 last = await executor.RunAsync(spec, output, ct).ConfigureAwait(false);
                 snapshot.Unmount();
                 if (parseResult.GetValue(commit) is { } layerFile)
