@@ -28,6 +28,11 @@ public sealed class SnapshotStore
             _mode = SnapshotMode.Copy;
         Directory.CreateDirectory(LayersDir);
         Directory.CreateDirectory(WorkDir);
+        // Each step's upper dir is created, filled and deleted again: packed into one ext4 block group,
+        // every new file would scan past the inodes the previous steps freed (ext4 skips recently
+        // deleted inodes), which made creating 1,000 files several times slower. Spread them.
+        SnapshotNative.SetTopDirectoryHint(WorkDir);
+        SnapshotNative.SetTopDirectoryHint(LayersDir);
     }
 
     private string LayersDir => Path.Combine(_options.Root, "layers");
