@@ -35,6 +35,9 @@ public sealed record BuildRequest
 
     public Execution.NetworkMode Network { get; init; } = Execution.NetworkMode.Host;
 
+    /// <summary><c>--runtime</c>: null (or <c>builder</c>) for Builder's own sandbox, else an OCI runtime such as <c>runc</c>.</summary>
+    public string? Runtime { get; init; }
+
     public IReadOnlyDictionary<string, SecretSource> Secrets { get; init; } = new Dictionary<string, SecretSource>();
 
     /// <summary><c>--label</c>: labels added to the final image.</summary>

@@ -106,7 +106,7 @@ public sealed class BuildService
         {
             var deps = new SolverDependencies(
                 solveContent, cache, snapshots,
-                new NamespaceExecutor(new SandboxOptions(Path.Combine(root.Path, "sandbox"))),
+                Executors.Create(request.Runtime, Path.Combine(root.Path, "sandbox")),
                 source, context, new FileTreeHasher(statCache),
                 Path.Combine(root.Path, "cache-mounts"), temp, time, environment);
             var solver = new Solver(deps, new SolveOptions

@@ -29,6 +29,7 @@ internal static class BuildCommand
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Do not cache the specified stages" };
         var pull = new Option<bool>("--pull") { Description = "Always attempt to pull all referenced images" };
         var network = new Option<string>("--network") { Description = "Networking mode for RUN instructions: host (default) or none", DefaultValueFactory = _ => "host" };
+        var runtime = new Option<string?>("--runtime") { Description = "Run RUN steps with: builder (the built-in sandbox, default) or an OCI runtime (runc, or a path to one)" };
         var secrets = new Option<string[]>("--secret") { Description = "Secret to expose to the build: id=ID,src=FILE or id=ID,env=VAR" };
         var labels = new Option<string[]>("--label") { Description = "Set metadata for an image (KEY=VALUE)" };
         var platform = new Option<string?>("--platform") { Description = "Target platform (default: this host's, e.g. linux/amd64)" };
@@ -48,7 +49,7 @@ internal static class BuildCommand
 
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
-            context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, secrets, labels, platform,
+            context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, runtime, secrets, labels, platform,
             progress, quiet, outputs, iidFile, metricsFile, explain, memory, pids, cpuShares, cpuQuota, insecure,
             cacheFrom, cacheTo,
         };
@@ -105,6 +106,7 @@ internal static class BuildCommand
                     NoCacheStages = (parseResult.GetValue(noCacheFilter) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => s.ToLowerInvariant()).ToHashSet(),
                     Pull = parseResult.GetValue(pull),
                     Network = ParseNetwork(parseResult.GetValue(network)!),
+                    Runtime = parseResult.GetValue(runtime),
                     Secrets = ParseSecrets(parseResult.GetValue(secrets) ?? []),
                     Labels = KeyValueArgs.Parse("--label", parseResult.GetValue(labels) ?? [], _ => null),
                     Platform = parseResult.GetValue(platform),

@@ -20,6 +20,7 @@ internal static class RunCommand
     {
         var args = new Argument<string[]>("IMAGE [CMD...]") { Description = "Image name, digest or ID, then the command (put it after -- when it has flags)", Arity = ArgumentArity.ZeroOrMore };
         var network = new Option<string>("--network") { Description = "none (loopback only) or host", DefaultValueFactory = _ => "host" };
+        var runtime = new Option<string?>("--runtime") { Description = "builder (the built-in sandbox, default) or an OCI runtime (runc, or a path to one)" };
         var rm = new Option<bool>("--rm") { Description = "Accepted for docker compatibility: the container's filesystem is always removed after it exits" };
         var memory = new Option<string?>("--memory", "-m") { Description = "Memory limit, e.g. 512m or 1g" };
         var pids = new Option<long?>("--pids-limit") { Description = "Maximum number of processes" };
@@ -31,7 +32,7 @@ internal static class RunCommand
         var commit = new Option<string?>("--commit") { Description = "Write the run's changes as a gzip layer to this file (benchmarks)", Hidden = true };
         var cmd = new Command("run", "Run a command in a new sandbox from a stored image")
         {
-            args, network, rm, memory, pids, user, workdir, env, rootfs, repeat, commit,
+            args, network, runtime, rm, memory, pids, user, workdir, env, rootfs, repeat, commit,
         };
         cmd.SetAction(async (parseResult, ct) =>
         {
@@ -91,16 +92,16 @@ internal static class RunCommand
                 Limits = new ResourceLimits(MemoryBytes: ParseBytes(parseResult.GetValue(memory)), Pids: parseResult.GetValue(pids)),
             };
 
-            var executor = new NamespaceExecutor(new SandboxOptions(Path.Combine(root.Path, "exec")));
+            var executor = Executors.Create(parseResult.GetValue(runtime), Path.Combine(root.Path, "exec"));
             var output = new ConsoleExecOutput(stdout, stderr);
             var times = parseResult.GetValue(repeat);
             var clock = Stopwatch.StartNew();
             ExecResult? last = null;
             for (var i = 0; i < Math.Max(1, times); i++)
             {
-                await using var snapshot = await snapshots.PrepareRootfsAsync(lowers, ct).ConfigureAwait(false);
-                var users = await UserDatabase.LoadAsync(snapshot.Path, ct).ConfigureAwait(false);
-                var spec = ExecSpecFactory.Create(request with { RootfsPath = snapshot.Path }, users);
+                await using var snapshot = await snapshots.PrepareStepRootfsAsync(lowers, ct).ConfigureAwait(false);
+                var users = await UserDatabase.LoadAsync(snapshot.HostPath, ct).ConfigureAwait(false);
+                var spec = ExecSpecFactory.Create(request with { RootfsPath = snapshot.Path, Overlay = snapshot.PendingOverlay }, users);
                 last = await executor.RunAsync(spec, output, ct).ConfigureAwait(false);
                 snapshot.Unmount();
                 if (parseResult.GetValue(commit) is { } layerFile)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 
 namespace Build.Engine.Execution;
@@ -43,4 +44,36 @@ public static class EtcFiles
 
     private static bool IsLoopback(string address) =>
         address.StartsWith("127.", StringComparison.Ordinal) || address == "::1";
+
+    /// <summary>
+    /// Writes the three files for <paramref name="spec"/> into <paramref name="stepDir"/> (0644 whatever
+    /// the umask, so a non-root step user can read them) and returns their bind mounts.
+    /// </summary>
+    public static async Task<ImmutableArray<ExecMount>> WriteAsync(ExecSpec spec, string stepDir, string hostResolvConf, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        string? hostResolv = null;
+        try
+        {
+            hostResolv = await File.ReadAllTextAsync(hostResolvConf, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No host resolv.conf: the default nameservers are used.
+        }
+        var hosts = Path.Combine(stepDir, "hosts");
+        var resolv = Path.Combine(stepDir, "resolv.conf");
+        var hostname = Path.Combine(stepDir, "hostname");
+        await File.WriteAllTextAsync(hosts, Hosts(spec.Hostname), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(resolv, ResolvConf(hostResolv, spec.Network), ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(hostname, Hostname(spec.Hostname), ct).ConfigureAwait(false);
+        foreach (var f in (string[])[hosts, resolv, hostname])
+            ExecNative.chmod(f, 0b110_100_100);
+        return
+        [
+            new BindMount(hosts, "/etc/hosts", ReadOnly: false),
+            new BindMount(resolv, "/etc/resolv.conf", ReadOnly: false),
+            new BindMount(hostname, "/etc/hostname", ReadOnly: false),
+        ];
+    }
 }

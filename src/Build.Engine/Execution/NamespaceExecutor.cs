@@ -54,7 +54,7 @@ public sealed class NamespaceExecutor : IExecutor
         StepCgroup? cgroup = null;
         try
         {
-            var systemMounts = await WriteEtcFilesAsync(spec, stepDir, ct).ConfigureAwait(false);
+            var systemMounts = await EtcFiles.WriteAsync(spec, stepDir, _options.HostResolvConf, ct).ConfigureAwait(false);
             if (!spec.Limits.IsUnlimited)
                 cgroup = StepCgroup.Create(_cgroups.Value, _options.CgroupParent, id, spec.Limits);
             var specPath = Path.Combine(stepDir, "spec");
@@ -90,34 +90,6 @@ public sealed class NamespaceExecutor : IExecutor
             cgroup?.Dispose();
             TryDeleteDirectory(stepDir);
         }
-    }
-
-    private async Task<ImmutableArray<ExecMount>> WriteEtcFilesAsync(ExecSpec spec, string stepDir, CancellationToken ct)
-    {
-        string? hostResolv = null;
-        try
-        {
-            hostResolv = await File.ReadAllTextAsync(_options.HostResolvConf, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // No host resolv.conf: the default nameservers are used.
-        }
-        var hosts = Path.Combine(stepDir, "hosts");
-        var resolv = Path.Combine(stepDir, "resolv.conf");
-        var hostname = Path.Combine(stepDir, "hostname");
-        await File.WriteAllTextAsync(hosts, EtcFiles.Hosts(spec.Hostname), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(resolv, EtcFiles.ResolvConf(hostResolv, spec.Network), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(hostname, EtcFiles.Hostname(spec.Hostname), ct).ConfigureAwait(false);
-        // 0644 whatever the umask: a non-root step user must be able to read them.
-        foreach (var f in (string[])[hosts, resolv, hostname])
-            ExecNative.chmod(f, 0b110_100_100);
-        return
-        [
-            new BindMount(hosts, "/etc/hosts", ReadOnly: false),
-            new BindMount(resolv, "/etc/resolv.conf", ReadOnly: false),
-            new BindMount(hostname, "/etc/hostname", ReadOnly: false),
-        ];
     }
 
     private static void TryDeleteDirectory(string dir)
@@ -171,8 +143,8 @@ public sealed class NamespaceExecutor : IExecutor
             var (statusR, statusW) = Pipe();
             int pid;
             var actions = NativeMemory.AllocZeroed(512);
-            var path = Utf8(helper);
-            var spec = Utf8(specPath);
+            var path = ExecNative.Utf8(helper);
+            var spec = ExecNative.Utf8(specPath);
             try
             {
                 ExecNative.posix_spawn_file_actions_init(actions);
@@ -336,15 +308,6 @@ public sealed class NamespaceExecutor : IExecutor
                 w = moved;
             }
             return (fds[0], w);
-        }
-
-        private static byte* Utf8(string s)
-        {
-            var bytes = Encoding.UTF8.GetBytes(s);
-            var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-            bytes.CopyTo(new Span<byte>(p, bytes.Length));
-            p[bytes.Length] = 0;
-            return p;
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Build.Engine.Execution;
 using Build.Engine.Snapshots;
 
 namespace Build.Engine.Gc;
@@ -89,7 +90,7 @@ internal static class StoreFiles
         var points = MountPoints().Where(p => p == prefix || p.StartsWith(prefix + "/", StringComparison.Ordinal))
             .OrderByDescending(p => p.Length).ToList();
         foreach (string p in points)
-            OverlayMount.Unmount(p);
+            ExecNative.umount2(p, ExecNative.MntDetach);
     }
 
     /// <summary>Mount points of this process's mount namespace (field 5 of /proc/self/mountinfo, octal escapes decoded).</summary>

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Build.Engine.Snapshots;
 
-/// <summary>libc and syscalls for snapshots: the new mount API (fsopen/fsconfig/fsmount/move_mount),
+/// <summary>libc and syscalls for snapshots:
 /// statx, xattrs and the metadata calls the BCL lacks (lchown, mknod, utimensat).</summary>
 internal static unsafe partial class SnapshotNative
 {
@@ -17,18 +17,10 @@ internal static unsafe partial class SnapshotNative
     public const uint SIfsock = 0xC000;
     public const int AtFdcwd = -100;
     public const int AtSymlinkNofollow = 0x100;
-    public const int MntDetach = 2;
     public const int ENoent = 2;
     public const int ENodata = 61;
     public const int ENosys = 38;
 
-    private const long SysMoveMount = 429;
-    private const long SysFsopen = 430;
-    private const long SysFsconfig = 431;
-    private const long SysFsmount = 432;
-    private const uint FsconfigSetString = 1;
-    private const uint FsconfigCmdCreate = 6;
-    private const uint MoveMountFEmptyPath = 4;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct StatxTimestamp
@@ -103,19 +95,46 @@ internal static unsafe partial class SnapshotNative
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int utimensat(int dirfd, string path, Timespec* times, int flags);
 
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int umount2(string target, int flags);
-
     [LibraryImport("libc", SetLastError = true)]
     public static partial int close(int fd);
 
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int open(string path, int flags);
+
     [LibraryImport("libc", SetLastError = true)]
-    private static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+    private static partial int ioctl(int fd, ulong request, int* arg);
 
     public static int LastErrno => Marshal.GetLastPInvokeError();
+
+    /// <summary>
+    /// Marks a directory as the top of a directory hierarchy (FS_TOPDIR_FL, <c>chattr +T</c>): ext4's
+    /// Orlov allocator then spreads its subdirectories over block groups instead of packing them next
+    /// to the parent. Best effort: false where the filesystem has no such flag.
+    /// </summary>
+    public static bool SetTopDirectoryHint(string dir)
+    {
+        const int oRdonlyDirectoryCloexec = 0x10000 | 0x80000;
+        const ulong fsIocGetflags = 0x80086601;
+        const ulong fsIocSetflags = 0x40086602;
+        const int fsTopdirFl = 0x00020000;
+        var fd = open(dir, oRdonlyDirectoryCloexec);
+        if (fd < 0)
+            return false;
+        try
+        {
+            int flags;
+            if (ioctl(fd, fsIocGetflags, &flags) != 0)
+                return false;
+            if ((flags & fsTopdirFl) != 0)
+                return true;
+            flags |= fsTopdirFl;
+            return ioctl(fd, fsIocSetflags, &flags) == 0;
+        }
+        finally
+        {
+            close(fd);
+        }
+    }
 
     public static string LastError() => Marshal.GetLastPInvokeErrorMessage();
 
@@ -156,73 +175,4 @@ internal static unsafe partial class SnapshotNative
 
     public static ulong MakeDev(uint major, uint minor) =>
         ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
-
-    public static int Fsopen(string fsType)
-    {
-        var name = Utf8(fsType);
-        try
-        {
-            return (int)syscall(SysFsopen, (long)name, 1 /* FSOPEN_CLOEXEC */, 0, 0, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(name);
-        }
-    }
-
-    public static int FsconfigString(int fd, string key, string value)
-    {
-        var k = Utf8(key);
-        var v = Utf8(value);
-        try
-        {
-            return (int)syscall(SysFsconfig, fd, FsconfigSetString, (long)k, (long)v, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(k);
-            NativeMemory.Free(v);
-        }
-    }
-
-    public static int FsconfigFlag(int fd, string key)
-    {
-        var k = Utf8(key);
-        try
-        {
-            return (int)syscall(SysFsconfig, fd, 0 /* FSCONFIG_SET_FLAG */, (long)k, 0, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(k);
-        }
-    }
-
-    public static int FsconfigCreate(int fd) => (int)syscall(SysFsconfig, fd, FsconfigCmdCreate, 0, 0, 0);
-
-    public static int Fsmount(int fd) => (int)syscall(SysFsmount, fd, 1 /* FSMOUNT_CLOEXEC */, 0, 0, 0);
-
-    public static int MoveMount(int fromFd, string target)
-    {
-        var empty = Utf8("");
-        var t = Utf8(target);
-        try
-        {
-            return (int)syscall(SysMoveMount, fromFd, (long)empty, AtFdcwd, (long)t, MoveMountFEmptyPath);
-        }
-        finally
-        {
-            NativeMemory.Free(empty);
-            NativeMemory.Free(t);
-        }
-    }
-
-    private static byte* Utf8(string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        p[bytes.Length] = 0;
-        return p;
-    }
 }

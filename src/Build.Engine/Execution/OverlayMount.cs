@@ -1,10 +1,11 @@
 using System.Text;
 using Build.Engine.Errors;
 
-namespace Build.Engine.Snapshots;
+namespace Build.Engine.Execution;
 
 /// <summary>
-/// Mounts overlayfs. The new mount API adds lower dirs one by one (<c>lowerdir+</c>, Linux 6.8+), so a
+/// Mounts overlayfs on the host (the snapshot store's probe and read-only views, the runc backend's
+/// rootfs; the namespace sandbox mounts a step's overlay itself, in sandbox-init.c, with the same options). The new mount API adds lower dirs one by one (<c>lowerdir+</c>, Linux 6.8+), so a
 /// 120-layer image is no problem; mount(2) packs all options into one page (4 KiB), which long layer
 /// paths overflow around 50 layers, so it is only the fallback for older kernels.
 /// </summary>
@@ -13,7 +14,7 @@ internal static class OverlayMount
     /// <param name="lowersTopFirst">Lower dirs, topmost first (overlay's order).</param>
     public static void Mount(IReadOnlyList<string> lowersTopFirst, string upper, string work, string target)
     {
-        var fd = SnapshotNative.Fsopen("overlay");
+        var fd = ExecNative.Fsopen("overlay");
         if (fd >= 0)
         {
             try
@@ -21,7 +22,7 @@ internal static class OverlayMount
                 string? failed = null;
                 foreach (var lower in lowersTopFirst)
                 {
-                    if (SnapshotNative.FsconfigString(fd, "lowerdir+", lower) != 0)
+                    if (ExecNative.FsconfigString(fd, "lowerdir+", lower) != 0)
                     {
                         failed = "lowerdir+ " + lower;
                         break;
@@ -32,29 +33,29 @@ internal static class OverlayMount
                     Set(fd, "upperdir", upper);
                     Set(fd, "workdir", work);
                     SetOptions(fd);
-                    if (SnapshotNative.FsconfigCreate(fd) != 0)
+                    if (ExecNative.FsconfigCreate(fd) != 0)
                         throw Fail(target, "fsconfig create");
-                    var mnt = SnapshotNative.Fsmount(fd);
+                    var mnt = ExecNative.Fsmount(fd);
                     if (mnt < 0)
                         throw Fail(target, "fsmount");
                     try
                     {
-                        if (SnapshotNative.MoveMount(mnt, target) != 0)
+                        if (ExecNative.MoveMount(mnt, target) != 0)
                             throw Fail(target, "move_mount");
                     }
                     finally
                     {
-                        SnapshotNative.close(mnt);
+                        ExecNative.close(mnt);
                     }
                     return;
                 }
                 // A kernel without lowerdir+ (before 6.8) rejects the key: use mount(2) below.
-                if (SnapshotNative.LastErrno != 22)
+                if (ExecNative.LastErrno != 22)
                     throw Fail(target, failed);
             }
             finally
             {
-                SnapshotNative.close(fd);
+                ExecNative.close(fd);
             }
         }
         MountLegacy(lowersTopFirst, upper, work, target);
@@ -69,13 +70,13 @@ internal static class OverlayMount
         Set(fd, "redirect_dir", "off");
         Set(fd, "metacopy", "off");
         Set(fd, "index", "off");
-        SnapshotNative.FsconfigFlag(fd, "volatile");
+        ExecNative.FsconfigFlag(fd, "volatile");
     }
 
     private static void Set(int fd, string key, string value)
     {
-        if (SnapshotNative.FsconfigString(fd, key, value) != 0 && key is "upperdir" or "workdir")
-            throw new BuildException(ErrorCode.SandboxFailed, $"overlay {key}={value}: {SnapshotNative.LastError()}");
+        if (ExecNative.FsconfigString(fd, key, value) != 0 && key is "upperdir" or "workdir")
+            throw new BuildException(ErrorCode.SandboxFailed, $"overlay {key}={value}: {ExecNative.LastError()}");
     }
 
     private static void MountLegacy(IReadOnlyList<string> lowersTopFirst, string upper, string work, string target)
@@ -86,16 +87,16 @@ internal static class OverlayMount
         if (Encoding.UTF8.GetByteCount(data.ToString()) >= 4096)
             throw new BuildException(ErrorCode.SandboxFailed,
                 $"overlay options for {lowersTopFirst.Count} layers exceed one page and this kernel lacks lowerdir+ (Linux 6.8+); use a shorter --root");
-        if (SnapshotNative.mount("overlay", target, "overlay", 0, data.ToString()) != 0)
+        if (ExecNative.mount("overlay", target, "overlay", 0, data.ToString()) != 0)
             throw Fail(target, "mount");
     }
 
     public static void Unmount(string target)
     {
-        if (SnapshotNative.umount2(target, 0) != 0 && SnapshotNative.LastErrno != 22 /* not mounted */)
-            SnapshotNative.umount2(target, SnapshotNative.MntDetach);
+        if (ExecNative.umount2(target, 0) != 0 && ExecNative.LastErrno != 22 /* not mounted */)
+            ExecNative.umount2(target, ExecNative.MntDetach);
     }
 
     private static BuildException Fail(string target, string step) =>
-        new(ErrorCode.SandboxFailed, $"cannot mount overlay on {target} ({step}): {SnapshotNative.LastError()}");
+        new(ErrorCode.SandboxFailed, $"cannot mount overlay on {target} ({step}): {ExecNative.LastError()}");
 }
