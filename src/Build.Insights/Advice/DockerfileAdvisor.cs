@@ -31,6 +31,7 @@ public static partial class DockerfileAdvisor
         var editor = new DockerfileEditor(input.DockerfileText, dockerfile.Instructions.Select(i => (i.Span.StartLine, EndLine(i))));
         var context = new Context(input, dockerfile, editor);
         var suggestions = new List<Suggestion>();
+        PlanDockerIgnore(context);
         suggestions.AddRange(MoveArgs(context));
         suggestions.AddRange(DependencyManifests(context));
         suggestions.AddRange(SplitCopies(context));
@@ -100,6 +101,8 @@ public static partial class DockerfileAdvisor
                     avoided += saved.Count;
                     gain += saved.Sum(s => s.DurationMs);
                 }
+                if (avoided == 0)
+                    continue;
                 if (userIndex < 0)
                     c.Editor.MoveAfter(Line(arg), lastBetween);
                 else
@@ -155,6 +158,8 @@ public static partial class DockerfileAdvisor
                     avoided++;
                     gain += installStep.DurationMs;
                 }
+                if (avoided == 0)
+                    continue;
                 var copies = ManifestCopies(copy, manifests);
                 c.Editor.InsertBefore(Line(copy), copies);
                 c.Editor.Move(Line(run), Line(copy));
@@ -214,28 +219,35 @@ public static partial class DockerfileAdvisor
                 if (kept.Count == 0 || kept.Count(t => t.EndsWith('/')) > 8)
                     continue;
                 double gain = 0;
-                int avoided = 0;
+                int avoided = 0, builds = 0;
                 foreach (var b in missBuilds)
                 {
                     var files = FileChanges(b, Line(copy)).ToList();
                     bool upstreamHit = b.Steps.Where(s => c.InStage(stage, s) && s.Line < Line(copy)).All(s => !s.IsMiss);
-                    if (!upstreamHit || files.Count == 0 || files.Count >= 50 || !files.All(f => movable.Contains(ReportAnalyzer.TopLevel(f))))
+                    if (!upstreamHit || files.Count == 0 || files.Count >= 50
+                        || !files.All(f => movable.Contains(ReportAnalyzer.TopLevel(f)) || c.WouldIgnore(f)))
                         continue;
                     var saved = b.Steps.Where(s => c.InStage(stage, s) && s.Line >= Line(copy) && s.IsMiss).ToList();
+                    builds++;
                     avoided += saved.Count;
                     gain += saved.Sum(s => s.DurationMs);
                 }
+                if (avoided == 0)
+                    continue;
+                c.MovedEntries.UnionWith(movable);
                 var front = EntryCopies(copy, kept);
                 var back = EntryCopies(copy, movable);
                 c.Editor.Replace(Line(copy), front);
-                c.Editor.InsertAfter(Line(body[^1]), back);
+                // After the stage's last filesystem step (metadata such as CMD may follow; order among those is free).
+                var lastStep = body.Last(x => x is RunInstruction or CopyInstruction or AddInstruction or WorkdirInstruction);
+                c.Editor.InsertAfter(Line(lastStep), back);
                 yield return new Suggestion(
                     SuggestionKind.SplitCopy,
                     $"Split `{copy.SourceText}`: copy {string.Join(", ", movable)} after the steps that do not need it",
                     [Line(copy)],
-                    Invariant($"`{copy.SourceText}` (line {Line(copy)}) missed in {missBuilds.Count} builds; in {avoided} of them only {string.Join(", ", movable)} had changed, which no later instruction mentions. Copy the rest first and these at the end of the stage:\n  {string.Join("\n  ", front)}\n  …\n  {string.Join("\n  ", back)}"),
+                    Invariant($"`{copy.SourceText}` (line {Line(copy)}) missed in {missBuilds.Count} builds; in {builds} of them only {string.Join(", ", movable)} had changed, which no later instruction mentions. Copy the rest first and these at the end of the stage:\n  {string.Join("\n  ", front)}\n  …\n  {string.Join("\n  ", back)}"),
                     $"Safe when no RUN step of the stage reads {string.Join(", ", movable)}; the stage still ends with the same files (.git, untracked, is no longer copied). Top-level entries added later must be added to the COPY list.",
-                    gain, avoided, Basis(avoided, gain), []);
+                    gain, avoided, Basis(avoided, gain) + (c.IgnoreEntries.Count > 0 ? ", together with the .dockerignore entries suggested below" : ""), []);
             }
         }
     }
@@ -312,11 +324,12 @@ public static partial class DockerfileAdvisor
 
     // ---- .dockerignore -------------------------------------------------------------------------------------------
 
-    private static Suggestion? DockerIgnoreEntries(Context c)
+    /// <summary>Which entries to ignore (decided before the other rules, whose estimates count ignored files as unchanged).</summary>
+    private static void PlanDockerIgnore(Context c)
     {
         var later = c.Builds.Skip(1).ToList();
         if (later.Count == 0)
-            return null;
+            return;
         var contextCopies = c.Dockerfile.Instructions.OfType<CopyInstruction>().Where(x => x.From is null).Select(Line)
             .Concat(c.Dockerfile.Instructions.OfType<AddInstruction>().Select(Line)).ToHashSet();
         // What changed per build: git's list plus what the COPY explanations name (they also see .git, which git does not list).
@@ -342,13 +355,22 @@ public static partial class DockerfileAdvisor
                 counts.Add(Invariant($"{top} ({n} of {later.Count})"));
             }
         }
+        c.IgnoreEntries.AddRange(entries);
+        c.IgnoreCounts.AddRange(counts);
+    }
+
+    private static Suggestion? DockerIgnoreEntries(Context c)
+    {
+        var later = c.Builds.Skip(1).ToList();
+        var entries = c.IgnoreEntries;
         if (entries.Count == 0)
             return null;
+        var contextCopies = c.Dockerfile.Instructions.OfType<CopyInstruction>().Where(x => x.From is null).Select(Line)
+            .Concat(c.Dockerfile.Instructions.OfType<AddInstruction>().Select(Line)).ToHashSet();
+        var counts = c.IgnoreCounts;
         double gain = 0;
         int avoided = 0;
-        var ignored = entries.Select(e => e == "*.log" ? null : e + "/").ToList();
-        bool IsIgnored(string path) => ignored.Any(p => p is not null && (path + "/").StartsWith(p, StringComparison.Ordinal))
-            || (entries.Contains("*.log") && !path.Contains('/', StringComparison.Ordinal) && path.EndsWith(".log", StringComparison.OrdinalIgnoreCase));
+        bool IsIgnored(string path) => c.WouldIgnore(path) || c.MovedEntries.Contains(ReportAnalyzer.TopLevel(path));
         foreach (var b in later)
         {
             foreach (var stage in c.Dockerfile.Stages)
@@ -364,6 +386,8 @@ public static partial class DockerfileAdvisor
                 gain += saved.Sum(s => s.DurationMs);
             }
         }
+        if (avoided == 0)
+            return null;
         var lines = contextCopies.Order().ToList();
         return new Suggestion(
             SuggestionKind.DockerIgnore,
@@ -371,7 +395,7 @@ public static partial class DockerfileAdvisor
             lines,
             Invariant($"These change in most commits but no instruction uses them: {string.Join(", ", counts)}. Every change makes the COPY on line {string.Join(", ", lines)} miss. Ignored, they never reach the context."),
             ".git, logs and build outputs are safe to ignore when no step reads them (no instruction names them); a build that needs its own output must produce it in a RUN step.",
-            gain, avoided, Basis(avoided, gain), entries);
+            gain, avoided, Basis(avoided, gain) + (c.MovedEntries.Count > 0 ? ", together with the COPY split above" : ""), entries.ToList());
     }
 
     [GeneratedRegex(@"\bgit\b")]
@@ -425,5 +449,17 @@ public static partial class DockerfileAdvisor
             step.Line is { } l && l > stageLines[stage.Index].Start && l < stageLines[stage.Index].End;
 
         public bool Ignored(string entry) => ignoredEntries.Contains(entry.TrimEnd('/'));
+
+        /// <summary>The .dockerignore patterns planned (<c>.git</c>, <c>logs</c>, <c>*.log</c>) and their change counts.</summary>
+        public List<string> IgnoreEntries { get; } = [];
+
+        public List<string> IgnoreCounts { get; } = [];
+
+        /// <summary>Top-level entries a COPY split moved after the steps that do not need them.</summary>
+        public HashSet<string> MovedEntries { get; } = new(StringComparer.Ordinal);
+
+        public bool WouldIgnore(string path) =>
+            IgnoreEntries.Any(e => e != "*.log" && (path + "/").StartsWith(e + "/", StringComparison.Ordinal))
+            || (IgnoreEntries.Contains("*.log") && !path.Contains('/', StringComparison.Ordinal) && path.EndsWith(".log", StringComparison.OrdinalIgnoreCase));
     }
 }

@@ -49,8 +49,23 @@ public sealed class ScratchCheckout : IAsyncDisposable
         Git.Lines(await Git.RunAsync(Directory, ct, "diff", "--name-only", "--no-renames", from, to).ConfigureAwait(false));
 
     /// <summary>Every file of a commit (for the advisor: which manifests exist, which top-level entries).</summary>
-    public async Task<IReadOnlyList<string>> FilesAsync(string commit, CancellationToken ct) =>
-        Git.Lines(await Git.RunAsync(Directory, ct, "ls-tree", "-r", "--name-only", commit).ConfigureAwait(false));
+    public Task<IReadOnlyList<string>> FilesAsync(string commit, CancellationToken ct) => ListFilesAsync(Directory, commit, ct);
+
+    /// <summary>A file's text at a commit, read from the object store (null when the commit has no such file).</summary>
+    public static async Task<string?> ShowAsync(string repository, string commit, string path, CancellationToken ct)
+    {
+        try
+        {
+            return await Git.RunAsync(repository, ct, "show", commit + ":" + path).ConfigureAwait(false);
+        }
+        catch (BuildException e) when (e.Code == ErrorCode.InvalidArgument)
+        {
+            return null;
+        }
+    }
+
+    public static async Task<IReadOnlyList<string>> ListFilesAsync(string repository, string commit, CancellationToken ct) =>
+        Git.Lines(await Git.RunAsync(repository, ct, "ls-tree", "-r", "--name-only", commit).ConfigureAwait(false));
 
     /// <summary>The commits to replay, oldest first.</summary>
     public static async Task<IReadOnlyList<Commit>> ListCommitsAsync(string repository, int? count, string? range, CancellationToken ct)
