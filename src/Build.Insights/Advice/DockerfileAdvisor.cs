@@ -93,16 +93,15 @@ public static partial class DockerfileAdvisor
                 int avoided = 0;
                 foreach (var b in changedIn)
                 {
-                    var stageSteps = b.Steps.Where(s => c.InStage(stage, s) && s.Line > Line(arg) && s.Line < limit).ToList();
-                    var firstMiss = stageSteps.FirstOrDefault(s => s.IsMiss);
-                    if (firstMiss is null || !firstMiss.Changes.All(ch => ch.Kind == "ArgChanged" && ch.Subject == name))
-                        continue;
-                    var saved = stageSteps.Where(s => s.IsMiss).ToList();
-                    avoided += saved.Count;
-                    gain += saved.Sum(s => s.DurationMs);
+                    // Steps above the new position no longer see the ARG: its change stops counting for them.
+                    var (g, n) = Incremental(c, b, stage, (step, ch) => step.Line < limit && ch.Kind == "ArgChanged" && ch.Subject == name);
+                    gain += g;
+                    avoided += n;
                 }
                 if (avoided == 0)
                     continue;
+                int argLine = Line(arg);
+                c.Removals.Add((step, ch) => step.Line > argLine && step.Line < limit && ch.Kind == "ArgChanged" && ch.Subject == name);
                 if (userIndex < 0)
                     c.Editor.MoveAfter(Line(arg), lastBetween);
                 else
@@ -222,19 +221,19 @@ public static partial class DockerfileAdvisor
                 int avoided = 0, builds = 0;
                 foreach (var b in missBuilds)
                 {
-                    var files = FileChanges(b, Line(copy)).ToList();
-                    bool upstreamHit = b.Steps.Where(s => c.InStage(stage, s) && s.Line < Line(copy)).All(s => !s.IsMiss);
-                    if (!upstreamHit || files.Count == 0 || files.Count >= 50
-                        || !files.All(f => movable.Contains(ReportAnalyzer.TopLevel(f)) || c.WouldIgnore(f)))
-                        continue;
-                    var saved = b.Steps.Where(s => c.InStage(stage, s) && s.Line >= Line(copy) && s.IsMiss).ToList();
-                    builds++;
-                    avoided += saved.Count;
-                    gain += saved.Sum(s => s.DurationMs);
+                    // The split COPY no longer sees the moved entries (nor what the .dockerignore suggestion drops).
+                    var (g, n) = Incremental(c, b, stage, (step, ch) => step.Line == Line(copy) && IsFileChange(ch)
+                        && (movable.Contains(ReportAnalyzer.TopLevel(ch.Subject)) || c.WouldIgnore(ch.Subject)));
+                    if (n > 0)
+                        builds++;
+                    gain += g;
+                    avoided += n;
                 }
                 if (avoided == 0)
                     continue;
                 c.MovedEntries.UnionWith(movable);
+                int copyLine = Line(copy);
+                c.Removals.Add((step, ch) => step.Line == copyLine && IsFileChange(ch) && movable.Contains(ReportAnalyzer.TopLevel(ch.Subject)));
                 var front = EntryCopies(copy, kept);
                 var back = EntryCopies(copy, movable);
                 c.Editor.Replace(Line(copy), front);
@@ -247,7 +246,7 @@ public static partial class DockerfileAdvisor
                     [Line(copy)],
                     Invariant($"`{copy.SourceText}` (line {Line(copy)}) missed in {missBuilds.Count} builds; in {builds} of them only {string.Join(", ", movable)} had changed, which no later instruction mentions. Copy the rest first and these at the end of the stage:\n  {string.Join("\n  ", front)}\n  …\n  {string.Join("\n  ", back)}"),
                     $"Safe when no RUN step of the stage reads {string.Join(", ", movable)}; the stage still ends with the same files (.git, untracked, is no longer copied). Top-level entries added later must be added to the COPY list.",
-                    gain, avoided, Basis(avoided, gain) + (c.IgnoreEntries.Count > 0 ? ", together with the .dockerignore entries suggested below" : ""), []);
+                    gain, avoided, Basis(avoided, gain) + (c.IgnoreEntries.Count > 0 ? ", together with the .dockerignore entries suggested below" : "") + Cumulative(c, 1), []);
             }
         }
     }
@@ -303,11 +302,13 @@ public static partial class DockerfileAdvisor
                 var manager = PackageManager.Match(string.Join(' ', run.Command.Arguments));
                 if (manager is null || manager.CacheTargets.Count == 0 || run.Mounts.Any(m => m.Type == MountType.Cache))
                     continue;
+                var misses = c.Builds.SelectMany(b => b.Steps).Where(s => s.Line == Line(run) && s.IsMiss).ToList();
+                if (c.Builds.Skip(1).All(b => !b.Steps.Any(s => s.Line == Line(run) && s.IsMiss)))
+                    continue; // never re-ran on this history: nothing to speed up
                 var lines = c.Editor.LinesOf(Line(run)).ToList();
                 string flags = string.Concat(manager.CacheTargets.Select(t => $"--mount=type=cache,target={t} "));
                 lines[0] = RunKeyword().Replace(lines[0], "$1 " + flags.TrimEnd() + " ", 1);
                 c.Editor.Replace(Line(run), lines);
-                var misses = c.Builds.SelectMany(b => b.Steps).Where(s => s.Line == Line(run) && s.IsMiss).ToList();
                 yield return new Suggestion(
                     SuggestionKind.CacheMount,
                     $"Keep {manager.Name}'s download cache between builds with a cache mount",
@@ -375,15 +376,9 @@ public static partial class DockerfileAdvisor
         {
             foreach (var stage in c.Dockerfile.Stages)
             {
-                var firstMiss = b.Steps.Where(s => c.InStage(stage, s)).FirstOrDefault(s => s.IsMiss);
-                if (firstMiss is null || !contextCopies.Contains(firstMiss.Line ?? 0))
-                    continue;
-                var files = firstMiss.Changes.Where(ch => ch.Kind is "FileChanged" or "FileAdded" or "FileRemoved").Select(ch => ch.Subject).ToList();
-                if (files.Count == 0 || files.Count >= 50 || files.Count != firstMiss.Changes.Count || !files.All(IsIgnored))
-                    continue;
-                var saved = b.Steps.Where(s => c.InStage(stage, s) && s.IsMiss).ToList();
-                avoided += saved.Count;
-                gain += saved.Sum(s => s.DurationMs);
+                var (g, n) = Incremental(c, b, stage, (step, ch) => contextCopies.Contains(step.Line ?? 0) && IsFileChange(ch) && IsIgnored(ch.Subject));
+                gain += g;
+                avoided += n;
             }
         }
         if (avoided == 0)
@@ -395,7 +390,7 @@ public static partial class DockerfileAdvisor
             lines,
             Invariant($"These change in most commits but no instruction uses them: {string.Join(", ", counts)}. Every change makes the COPY on line {string.Join(", ", lines)} miss. Ignored, they never reach the context."),
             ".git, logs and build outputs are safe to ignore when no step reads them (no instruction names them); a build that needs its own output must produce it in a RUN step.",
-            gain, avoided, Basis(avoided, gain) + (c.MovedEntries.Count > 0 ? ", together with the COPY split above" : ""), entries.ToList());
+            gain, avoided, Basis(avoided, gain) + Cumulative(c, 0), entries.ToList());
     }
 
     [GeneratedRegex(@"\bgit\b")]
@@ -409,13 +404,56 @@ public static partial class DockerfileAdvisor
             || (!e.EndsWith('/') && e.EndsWith(".log", StringComparison.Ordinal));
     }
 
+    private static string Cumulative(Context c, int own) => c.Removals.Count > own ? ", on top of the suggestions above" : "";
+
+    private static bool IsFileChange(ReplayChange ch) => ch.Kind is "FileChanged" or "FileAdded" or "FileRemoved";
+
+    /// <summary>
+    /// Replays one recorded build of a stage with some causes of misses taken away: a step that missed still
+    /// misses if a step before it would still miss, or if one of its own causes remains. Returns the time and
+    /// number of the recorded misses that would have been hits. A file list cut at 50 entries counts as a
+    /// remaining cause (the rest is unknown).
+    /// </summary>
+    /// <summary>What a suggestion adds on top of the suggestions accepted before it (so estimated gains add up).</summary>
+    private static (double Gain, int Avoided) Incremental(Context c, ReplayBuild build, BuildStage stage, Func<ReplayStep, ReplayChange, bool> removed)
+    {
+        var (withIt, n) = Simulate(c, build, stage, removed);
+        var (without, m) = Simulate(c, build, stage, (_, _) => false);
+        return (withIt - without, n - m);
+    }
+
+    internal static (double Gain, int Avoided) Simulate(Context c, ReplayBuild build, BuildStage stage, Func<ReplayStep, ReplayChange, bool> removed)
+    {
+        bool missing = false;
+        double gain = 0;
+        int avoided = 0;
+        foreach (var step in build.Steps.Where(s => c.InStage(stage, s)).OrderBy(s => s.Line))
+        {
+            if (!step.IsMiss)
+            {
+                missing = false;
+                continue;
+            }
+            var own = step.Changes.Where(ch => ch.Kind != "ParentChanged").ToList();
+            bool truncated = own.Count(IsFileChange) >= 50;
+            bool stillMisses = missing || truncated || own.Any(ch => !removed(step, ch) && !c.Removals.Any(r => r(step, ch)));
+            if (!stillMisses)
+            {
+                gain += step.DurationMs;
+                avoided++;
+            }
+            missing = stillMisses;
+        }
+        return (gain, avoided);
+    }
+
     private static string Basis(int avoided, double gainMs) => avoided == 0
         ? "estimated: no recorded miss would have been avoided on this history"
         : Invariant($"estimated from {avoided} recorded misses ({gainMs / 1000:0.00}s) that would have hit");
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private sealed class Context
+    internal sealed class Context
     {
         private readonly IReadOnlyList<(int Start, int End)> stageLines;
         private readonly HashSet<string> ignoredEntries;
@@ -457,6 +495,9 @@ public static partial class DockerfileAdvisor
 
         /// <summary>Top-level entries a COPY split moved after the steps that do not need them.</summary>
         public HashSet<string> MovedEntries { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Causes of misses that accepted suggestions take away (later estimates count them as applied).</summary>
+        public List<Func<ReplayStep, ReplayChange, bool>> Removals { get; } = [];
 
         public bool WouldIgnore(string path) =>
             IgnoreEntries.Any(e => e != "*.log" && (path + "/").StartsWith(e + "/", StringComparison.Ordinal))

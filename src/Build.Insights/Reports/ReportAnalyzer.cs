@@ -106,7 +106,7 @@ public static class ReportAnalyzer
         nameof(CacheChangeKind.CommandChanged) => "the command",
         nameof(CacheChangeKind.BaseImageChanged) => "the base image",
         nameof(CacheChangeKind.ParentChanged) => PreviousStep,
-        nameof(CacheChangeKind.DependencyChanged) => "stage " + change.Subject,
+        nameof(CacheChangeKind.DependencyChanged) => change.Subject.StartsWith("stage:", StringComparison.Ordinal) ? "stage " + change.Subject[6..] : change.Subject,
         nameof(CacheChangeKind.NoPreviousRecord) => NoRecord,
         nameof(CacheChangeKind.SchemeChanged) => "the key scheme",
         _ => change.Subject,
