@@ -36,6 +36,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.ParseCommand.Create());
         root.Subcommands.Add(Commands.RunCommand.Create());
         root.Subcommands.Add(Commands.BuildCommand.Create());
+        root.Subcommands.Add(Commands.CacheCommand.Create());
         root.Subcommands.Add(Commands.PullCommand.Create());
         root.Subcommands.Add(Commands.PushCommand.Create());
         root.Subcommands.Add(Commands.LoginCommand.Create());

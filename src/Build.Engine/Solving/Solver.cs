@@ -206,7 +206,7 @@ public sealed class Solver
             Emit(new VertexCached(Now, v));
             var layer = record.Layer is { } l ? new StoredLayer(deps.Content, new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size }, l.DiffId) : null;
             AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: true, Executed: false, [], Now - started, record.Duration,
-                stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, record.Layer?.Size ?? 0));
+                stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, record.Layer?.Size ?? 0) { Location = step.Location });
             return new StepOutcome(key, layer);
         }
 
@@ -244,7 +244,7 @@ public sealed class Solver
         await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, Now, Now) { Files = files }, ct).ConfigureAwait(false);
         Emit(new VertexCompleted(Now, v, Now - started, null));
         AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: false, Executed: true, explanation, Now - started, TimeSpan.Zero,
-            stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, outcome.Layer?.Size ?? 0));
+            stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, outcome.Layer?.Size ?? 0) { Location = step.Location });
         return outcome;
     }
 

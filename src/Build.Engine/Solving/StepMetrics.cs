@@ -1,4 +1,5 @@
 using Build.Engine.Caching;
+using Build.Engine.Graph;
 
 namespace Build.Engine.Solving;
 
@@ -18,4 +19,8 @@ public sealed record StepMetrics(
     long FilesHashed,
     long BytesHashed,
     long FilesReused,
-    long LayerSize);
+    long LayerSize)
+{
+    /// <summary>Where the step's instruction is in the Dockerfile (cache replays map steps to lines with it).</summary>
+    public SourceLocation? Location { get; init; }
+}
