@@ -34,6 +34,16 @@ public sealed class ConformanceCaseTests(ConformanceFixture fx) : IClassFixture<
         string iidFile = tmp.Combine("iid");
         string context = c.ContextDirectory ?? Directory.CreateDirectory(tmp.Combine("empty-context")).FullName;
 
+        // A case may first build its own base image (base/Dockerfile, tagged case-NAME-base), e.g. one with ONBUILD.
+        string baseDockerfile = Path.Combine(c.Directory, "base", "Dockerfile");
+        if (File.Exists(baseDockerfile))
+        {
+            var (baseCode, _, baseErr) = await fx.CliAsync([
+                "build", "--progress", "plain", "-f", baseDockerfile, "-t", "case-" + name + "-base:latest",
+                Directory.CreateDirectory(tmp.Combine("base-context")).FullName]);
+            Assert.True(baseCode == 0, $"building {baseDockerfile} failed ({baseCode}):\n{baseErr}");
+        }
+
         // Build: the case's flags plus a stored image (for builder run) and an OCI layout (for skopeo and umoci).
         var (code, _, stderr) = await fx.CliAsync([
             "build", "--progress", "plain", "-f", c.Dockerfile, "-t", image, "--iidfile", iidFile,
