@@ -116,7 +116,7 @@ public sealed class BuildService
                 ExplainCache = request.ExplainCache,
                 Network = request.Network,
                 Limits = request.Limits,
-                SourceDateEpoch = request.SourceDateEpoch,
+                SourceDateEpoch = request.SourceDateEpoch ?? SourceDateEpochArg(request.BuildArgs),
                 DockerfileName = dockerfileName,
                 Secrets = request.Secrets,
             });
@@ -150,6 +150,19 @@ public sealed class BuildService
             {
             }
         }
+    }
+
+    /// <summary>
+    /// BuildKit also takes the epoch from <c>--build-arg SOURCE_DATE_EPOCH=SECONDS</c> (buildx passes the environment
+    /// variable that way), so a CI that sets it as a build arg gets the same reproducible image.
+    /// </summary>
+    private static DateTimeOffset? SourceDateEpochArg(IReadOnlyList<KeyValue> args)
+    {
+        if (args.LastOrDefault(a => a.Key == "SOURCE_DATE_EPOCH") is not { Value.Length: > 0 } arg)
+            return null;
+        if (!long.TryParse(arg.Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long seconds))
+            throw new BuildException(ErrorCode.InvalidArgument, $"--build-arg SOURCE_DATE_EPOCH={arg.Value}: not a number of seconds");
+        return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
     private static async Task<string> ReadDockerfileAsync(BuildRequest request, CancellationToken ct)

@@ -70,10 +70,12 @@ public sealed record ConformanceCase(string Name, string Directory)
     /// dropped (dockerd writes <c>"OnBuild": null</c>, BuildKit omits it; both mean unset), and the layer digests
     /// replaced by their count (our layer bytes are not docker's; their validity is checked by umoci).
     /// </summary>
-    public static JsonObject Normalize(JsonNode config)
+    /// <param name="keepCreated">Keep the timestamps (a case that pins them with SOURCE_DATE_EPOCH).</param>
+    public static JsonObject Normalize(JsonNode config, bool keepCreated = false)
     {
         var o = DropNulls(config.DeepClone())!.AsObject();
-        o.Remove("created");
+        if (!keepCreated)
+            o.Remove("created");
         if (o["rootfs"] is JsonObject rootfs)
         {
             o["layers"] = rootfs["diff_ids"]?.AsArray().Count ?? 0;
@@ -83,7 +85,8 @@ public sealed record ConformanceCase(string Name, string Directory)
         {
             foreach (var h in history.OfType<JsonObject>())
             {
-                h.Remove("created");
+                if (!keepCreated)
+                    h.Remove("created");
                 if (h["empty_layer"] is JsonValue v && v.GetValueKind() == JsonValueKind.False)
                     h.Remove("empty_layer");
             }
