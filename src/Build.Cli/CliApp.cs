@@ -61,7 +61,9 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = CreateRoot();
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // Ctrl-C/SIGTERM cancel the command's token; a build then kills its RUN, unmounts and deletes its work dirs.
+        // Give that time on a loaded machine (the default is 2 s); whatever is left is prune's to collect.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         try
         {
             var parse = root.Parse(args);

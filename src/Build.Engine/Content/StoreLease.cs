@@ -18,6 +18,7 @@ public sealed class StoreLease : IDisposable
 {
     private readonly FileStream _file;
     private readonly string _path;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _claimed = new(StringComparer.Ordinal);
 
     private StoreLease(FileStream file, string path, StoreLock storeLock, DateTimeOffset started)
     {
@@ -65,8 +66,16 @@ public sealed class StoreLease : IDisposable
     /// </summary>
     public async Task<bool> TouchAsync(string path, CancellationToken ct)
     {
+        // Once claimed under this lease, a path stays kept for the lease's life (its mtime is after the lease's start
+        // and only ever moves forward), so a second claim needs no lock and no write.
+        if (_claimed.ContainsKey(path))
+            return File.Exists(path) || Directory.Exists(path);
+        bool exists;
         using (await Lock.SharedAsync(ct).ConfigureAwait(false))
-            return Touch(path);
+            exists = Touch(path);
+        if (exists)
+            _claimed.TryAdd(path, 0);
+        return exists;
     }
 
     /// <summary>Runs <paramref name="action"/> under the shared store lock (e.g. rename a new blob into place, then touch it).</summary>

@@ -95,7 +95,24 @@ public sealed record StoreUsage(
     public static string Describe(CacheRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        string text = string.Join(' ', new[] { record.Preimage["op"], record.Preimage["cmd"] }.Where(s => !string.IsNullOrEmpty(s)));
+        string text = string.Join(' ', new[] { record.Preimage["op"], Command(record.Preimage["cmd"]) }.Where(s => !string.IsNullOrEmpty(s)));
         return text.Length > 0 ? text : record.StepIdentity;
+    }
+
+    // A RUN's argv is stored as a JSON array: show the shell script of ["/bin/sh","-c",script], else the words.
+    private static string? Command(string? cmd)
+    {
+        if (cmd is null || !cmd.StartsWith('['))
+            return cmd;
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(cmd);
+            var words = doc.RootElement.EnumerateArray().Select(e => e.GetString() ?? "").ToList();
+            return words.Count == 3 && words[1] == "-c" && words[0].EndsWith("sh", StringComparison.Ordinal) ? words[2] : string.Join(' ', words);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            return cmd;
+        }
     }
 }

@@ -225,4 +225,15 @@ public sealed class StoreCollectorTests : IDisposable
         Assert.Equal(1, usage.UnreferencedBlobs.Count);
         Assert.Equal(3, usage.ImageOnlyBlobs.Count); // the other layer, the config and the manifest
     }
+
+    [Theory]
+    [InlineData("RUN", "[\"/bin/sh\",\"-c\",\"echo hi \\u003E /f\"]", "RUN echo hi > /f")]
+    [InlineData("RUN", "[\"make\",\"all\"]", "RUN make all")]
+    [InlineData("COPY", "[\"/a\"] -> /b", "COPY [\"/a\"] -> /b")]
+    public void Records_are_described_by_their_instruction(string op, string cmd, string expected)
+    {
+        var p = new CacheKeyPreimage([KeyValuePair.Create("op", op), KeyValuePair.Create("cmd", cmd)]);
+        var r = new CacheRecord(p.ComputeKey(), "Dockerfile#0#1", p, null, TimeSpan.Zero, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        Assert.Equal(expected, StoreUsage.Describe(r));
+    }
 }
