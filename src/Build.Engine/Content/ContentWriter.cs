@@ -17,7 +17,6 @@ public sealed class ContentWriter : Stream
     private readonly FileStream _file;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _written;
-    private long _writebackFrom;
     private bool _done;
 
     internal ContentWriter(string directory)
@@ -48,7 +47,6 @@ public sealed class ContentWriter : Stream
         _hash.AppendData(buffer);
         _file.Write(buffer);
         _written += buffer.Length;
-        MaybeStartWriteback();
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -57,17 +55,6 @@ public sealed class ContentWriter : Stream
         _hash.AppendData(buffer.Span);
         await _file.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         _written += buffer.Length;
-        MaybeStartWriteback();
-    }
-
-    /// <summary>Every few MiB, lets the kernel start writing back what is written so far (the commit's fsync then has little left).</summary>
-    private void MaybeStartWriteback()
-    {
-        if (_written - _writebackFrom < EarlyWriteback.Interval)
-            return;
-        EarlyWriteback.Start(_file.SafeFileHandle, _writebackFrom);
-        // Pages still in FileStream's buffer are not dirty in the kernel yet; the next request covers them.
-        _writebackFrom = Math.Max(0, _written - (1 << 20));
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
