@@ -39,7 +39,7 @@ internal static class RegistryAccess
             var pulled = await new RegistryPuller(client).PullAsync(image, platform, content, ct).ConfigureAwait(false);
             var store = new ImageStore(root, content, TimeProvider.System);
             var descriptor = new Descriptor { MediaType = pulled.Manifest.MediaType, Digest = pulled.Manifest.Digest, Size = pulled.Manifest.Size };
-            await store.SetAsync(ImageName.Parse(image.ToString()), descriptor, ct).ConfigureAwait(false);
+            await store.SetAsync(image, descriptor, ct).ConfigureAwait(false);
             return await store.OpenAsync(image.ToString(), platform, ct).ConfigureAwait(false);
         };
 }

@@ -180,7 +180,7 @@ public sealed class BuildService
         var outputs = request.Outputs.Count > 0 ? request.Outputs : [ExportTarget.ImageStore(request.Tags)];
         foreach (var target in outputs)
         {
-            var names = target.Names.Select(ImageName.Parse).ToList();
+            var names = target.Names.Select(ImageReference.Parse).ToList();
             switch (target.Type)
             {
                 case ExportType.Local:
@@ -199,12 +199,12 @@ public sealed class BuildService
         }
     }
 
-    private async Task PushAsync(IImage image, IReadOnlyList<ImageName> names, Func<RegistryClient> registry,
+    private async Task PushAsync(IImage image, IReadOnlyList<ImageReference> names, Func<RegistryClient> registry,
         Solver solver, IObserver<BuildEvent> events, CancellationToken ct)
     {
         int v = solver.NextVertex();
         var started = time.GetUtcNow();
-        events.OnNext(new VertexStarted(started, v, "pushing " + string.Join(", ", names)));
+        events.OnNext(new VertexStarted(started, v, "pushing " + string.Join(", ", names.Select(n => n.FamiliarName))));
         try
         {
             await new RegistryPushExporter(registry(), line => events.OnNext(new VertexLog(time.GetUtcNow(), v, 0, line)))

@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.CommandLine;
 using System.Globalization;
 using Build.Cli.Options;
@@ -64,7 +65,7 @@ internal static class BuildCommand
             var tagList = parseResult.GetValue(tags) ?? [];
             foreach (var t in tagList)
             {
-                if (!Build.Engine.Content.ImageName.TryParse(t, out _))
+                if (!ImageReference.TryParse(t, out _))
                     throw new BuildException(ErrorCode.InvalidArgument, $"-t: invalid reference format: \"{t}\"");
             }
             var root = CliApp.ResolveRoot(parseResult);

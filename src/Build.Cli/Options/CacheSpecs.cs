@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using Build.Engine.Caching.Remote;
 using Build.Engine.Errors;
 using Build.Engine.Registry;

@@ -13,16 +13,15 @@ namespace Build.Engine.Export;
 /// </summary>
 public sealed class RegistryPushExporter(RegistryClient client, Action<string>? pushed = null) : IImageExporter
 {
-    public async Task ExportAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct)
+    public async Task ExportAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct)
     {
         if (names.Count == 0)
             throw new BuildException(ErrorCode.InvalidArgument, "--output push=true needs name= or -t");
         var pusher = new RegistryPusher(client);
         foreach (var name in names)
         {
-            var reference = ImageReference.Parse(name.Canonical);
-            var digest = await pusher.PushAsync(image, reference, ct).ConfigureAwait(false);
-            pushed?.Invoke($"pushed {reference.FamiliarName}@{digest}");
+            var digest = await pusher.PushAsync(image, name, ct).ConfigureAwait(false);
+            pushed?.Invoke($"pushed {name.FamiliarName}@{digest}");
         }
     }
 }

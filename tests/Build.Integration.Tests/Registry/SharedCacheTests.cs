@@ -240,7 +240,7 @@ public sealed class SharedCacheTests : IDisposable
     private static async Task<IReadOnlyList<Build.Engine.Caching.CacheRecord>> ReadRegistryCacheAsync(RemoteCacheSpec spec)
     {
         using var client = new Build.Engine.Registry.RegistryClient();
-        var snapshot = await new RegistryCacheLocation(client, Build.Engine.Registry.ImageReference.Parse(spec.Location)).ReadAsync(CancellationToken.None);
+        var snapshot = await new RegistryCacheLocation(client, ImageReference.Parse(spec.Location)).ReadAsync(CancellationToken.None);
         return snapshot!.Records;
     }
 

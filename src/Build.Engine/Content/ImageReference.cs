@@ -2,13 +2,16 @@ using System.Text.RegularExpressions;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 
-namespace Build.Engine.Registry;
+namespace Build.Engine.Content;
 
 /// <summary>
 /// An image reference as docker parses it (distribution/reference's normalized names):
 /// <c>[registry[:port]/]path[:tag][@digest]</c>. A missing registry is <c>docker.io</c>, a single path
 /// component on docker.io gets the <c>library/</c> namespace, and a reference with neither tag nor digest
 /// gets the tag <c>latest</c>. A tag and a digest may both be given; the digest is what gets resolved.
+/// The one reference type of the engine: the image store's names, exporters' names, pulls and pushes.
+/// <see cref="ToString"/> is the normalized form (<c>docker.io/library/busybox:latest</c>, the image store's key),
+/// <see cref="FamiliarName"/> the short one docker prints (<c>busybox:latest</c>).
 /// </summary>
 public sealed partial record ImageReference
 {
@@ -51,16 +54,18 @@ public sealed partial record ImageReference
     public string Name => Registry + "/" + Repository;
 
     /// <summary>The short form docker prints: <c>busybox:latest</c>, <c>user/app:1</c>, <c>localhost:5000/app:1</c>.</summary>
-    public string FamiliarName
+    public string FamiliarName => FamiliarRepository + Suffix;
+
+    /// <summary>The repository as <c>docker images</c> shows it: <c>busybox</c>, <c>user/app</c>, <c>localhost:5000/app</c>.</summary>
+    public string FamiliarRepository
     {
         get
         {
-            string name = Repository;
             if (Registry != DockerHub)
-                name = Registry + "/" + name;
-            else if (name.StartsWith("library/", StringComparison.Ordinal) && name.IndexOf('/', 8) < 0)
-                name = name["library/".Length..];
-            return name + Suffix;
+                return Registry + "/" + Repository;
+            return Repository.StartsWith("library/", StringComparison.Ordinal) && Repository.IndexOf('/', 8) < 0
+                ? Repository["library/".Length..]
+                : Repository;
         }
     }
 

@@ -3,7 +3,7 @@ using Build.Engine.Errors;
 
 namespace Build.Engine.Tests.Content;
 
-public class ImageNameTests
+public class ImageReferenceStoreNameTests
 {
     [Theory]
     [InlineData("busybox", "busybox:latest", "docker.io/library/busybox:latest")]
@@ -14,15 +14,15 @@ public class ImageNameTests
     [InlineData("ghcr.io/o/r/sub:t-1.2", "ghcr.io/o/r/sub:t-1.2", "ghcr.io/o/r/sub:t-1.2")]
     public void Names_normalize_like_docker(string text, string familiar, string canonical)
     {
-        var n = ImageName.Parse(text);
-        Assert.Equal(familiar, n.ToString());
-        Assert.Equal(canonical, n.Canonical);
+        var n = ImageReference.Parse(text);
+        Assert.Equal(familiar, n.FamiliarName);
+        Assert.Equal(canonical, n.ToString());
     }
 
     [Fact]
     public void A_digest_reference_has_no_default_tag()
     {
-        var n = ImageName.Parse("busybox@sha256:" + new string('a', 64));
+        var n = ImageReference.Parse("busybox@sha256:" + new string('a', 64));
         Assert.Null(n.Tag);
         Assert.NotNull(n.Digest);
     }
@@ -34,5 +34,5 @@ public class ImageNameTests
     [InlineData("x@sha256:zz")]
     [InlineData("bad//path")]
     public void Malformed_names_are_rejected(string text) =>
-        Assert.Equal(ErrorCode.InvalidArgument, Assert.Throws<BuildException>(() => ImageName.Parse(text)).Code);
+        Assert.Equal(ErrorCode.InvalidArgument, Assert.Throws<BuildException>(() => ImageReference.Parse(text)).Code);
 }
