@@ -64,9 +64,13 @@ public sealed class ReplayEndToEndTests(HistoryRoot fixture) : IClassFixture<His
         Git.Run(repo, "add", "staged.txt");
         string before = Git.Snapshot(repo);
 
-        var replay = await Replayer().ReplayAsync(new ReplayOptions { Repository = repo, Fresh = true, Commits = 3 }, null, CancellationToken.None);
+        var replay = await Replayer().ReplayAsync(new ReplayOptions { Repository = repo, Fresh = true, Commits = 3, MeasureNoCache = true }, null, CancellationToken.None);
 
         Assert.Equal(3, replay.Run.Builds.Count);
+        // --measure-no-cache: each commit also built without cache; a build with hits was faster than its baseline's work.
+        Assert.Equal(ReportAnalyzer.Measured, replay.Run.Summary.NoCacheBasis);
+        Assert.All(replay.Run.Builds, b => Assert.True(b.NoCacheMs > 0));
+        Assert.All(replay.Run.Builds, b => Assert.Null(b.Error));
         Assert.Equal(before, Git.Snapshot(repo));
         AssertNoScratchLeft();
     }
