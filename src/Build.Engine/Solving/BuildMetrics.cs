@@ -32,6 +32,8 @@ public sealed record BuildMetrics(IReadOnlyList<StepMetrics> Steps, TimeSpan Dur
             w.WriteStartObject();
             w.WriteString("id", s.Id);
             w.WriteString("name", s.Name);
+            if (s.Location is { } location)
+                w.WriteNumber("line", location.Line);
             w.WriteString("key", s.Key);
             w.WriteString("result", s.Cached ? "hit" : s.Key is null ? "uncached" : "miss");
             w.WriteBoolean("executed", s.Executed);

@@ -126,6 +126,16 @@ public class DependencyDirectionTests
     }
 
     [Fact]
+    public void The_engine_does_not_reference_the_projects_above_it()
+    {
+        // Build.Insights (cache replay and advice) and the CLI sit above the engine: they may read parser syntax
+        // because they are not part of the engine's pipeline; the engine must never call back up to them.
+        var refs = Engine.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.DoesNotContain("Build.Insights", refs);
+        Assert.DoesNotContain("builder", refs);
+    }
+
+    [Fact]
     public void The_scanner_sees_references_inside_method_bodies()
     {
         // Guards the test itself: a reference that exists only in a method body must be found,
