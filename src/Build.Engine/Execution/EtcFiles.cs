@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using Build.Engine.Archive.Native;
 
 namespace Build.Engine.Execution;
 
@@ -68,7 +69,7 @@ public static class EtcFiles
         await File.WriteAllTextAsync(resolv, ResolvConf(hostResolv, spec.Network), ct).ConfigureAwait(false);
         await File.WriteAllTextAsync(hostname, Hostname(spec.Hostname), ct).ConfigureAwait(false);
         foreach (var f in (string[])[hosts, resolv, hostname])
-            ExecNative.chmod(f, 0b110_100_100);
+            LibC.FchmodAt(LibC.AT_FDCWD, f, 0b110_100_100, 0);
         return
         [
             new BindMount(hosts, "/etc/hosts", ReadOnly: false),

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -160,7 +161,7 @@ public sealed class NamespaceExecutor : IExecutor
                 if (rc != 0)
                 {
                     foreach (var fd in (int[])[outR, errR, statusR])
-                        ExecNative.close(fd);
+                        LibC.Close(fd);
                     throw new BuildException(ErrorCode.SandboxFailed, $"cannot start {helper}: {Marshal.GetPInvokeErrorMessage(rc)}");
                 }
             }
@@ -171,7 +172,7 @@ public sealed class NamespaceExecutor : IExecutor
                 NativeMemory.Free(path);
                 NativeMemory.Free(spec);
                 foreach (var fd in (int[])[outW, errW, statusW])
-                    ExecNative.close(fd);
+                    LibC.Close(fd);
             }
             var pidfd = ExecNative.PidfdOpen(pid);
             var process = new SandboxProcess(pid, pidfd, [outR, errR, statusR], output, tailLines);
@@ -222,7 +223,7 @@ public sealed class NamespaceExecutor : IExecutor
                         continue;
                     if (n <= 0)
                     {
-                        ExecNative.close(fds[i].Fd);
+                        LibC.Close(fds[i].Fd);
                         fds[i].Fd = -1;
                         open--;
                         continue;
@@ -251,7 +252,7 @@ public sealed class NamespaceExecutor : IExecutor
             }
             for (var i = 0; i < 3; i++)
                 if (fds[i].Fd >= 0)
-                    ExecNative.close(fds[i].Fd);
+                    LibC.Close(fds[i].Fd);
             int waitStatus = 0;
             while (ExecNative.waitpid(_pid, &waitStatus, 0) < 0 && Marshal.GetLastPInvokeError() == ExecNative.EIntr)
             {
@@ -260,7 +261,7 @@ public sealed class NamespaceExecutor : IExecutor
             {
                 _reaped = true;
                 if (_pidfd >= 0)
-                    ExecNative.close(_pidfd);
+                    LibC.Close(_pidfd);
             }
             _done.SetResult(Parse(Encoding.UTF8.GetString([.. status]), waitStatus, _tail.Lines(), sinkError));
         }
@@ -304,7 +305,7 @@ public sealed class NamespaceExecutor : IExecutor
             if (w <= 3)
             {
                 var moved = ExecNative.fcntl(w, ExecNative.FDupfdCloexec, 10);
-                ExecNative.close(w);
+                LibC.Close(w);
                 w = moved;
             }
             return (fds[0], w);

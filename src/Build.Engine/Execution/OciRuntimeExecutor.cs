@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -233,7 +234,7 @@ public sealed class OciRuntimeExecutor : IExecutor
             if (Directory.Exists(path))
                 continue;
             Directory.CreateDirectory(path);
-            if (ExecNative.chown(path, spec.User.Uid, spec.User.Gid) != 0)
+            if (LibC.FchownAt(LibC.AT_FDCWD, path, spec.User.Uid, spec.User.Gid, 0) != 0)
                 throw new BuildException(ErrorCode.SandboxFailed, $"chown {spec.WorkingDirectory}: {ExecNative.LastError()}");
         }
     }

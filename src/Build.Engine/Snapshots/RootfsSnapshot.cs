@@ -115,7 +115,7 @@ public sealed class RootfsSnapshot : IAsyncDisposable
             {
                 var source = LowerView.Join(Path, e.Path);
                 var st = SnapshotNative.Lstat(source);
-                result.Add(e with { Type = LayerEntryType.RegularFile, LinkTarget = null, SourcePath = source, Size = (long)st.Size });
+                result.Add(e with { Type = LayerEntryType.RegularFile, LinkTarget = null, SourcePath = source, Size = st.Size });
             }
             else
             {
