@@ -57,14 +57,16 @@ tar -czf $work/runc-layer.tgz -C \$d/upper .
 rm -rf \$d
 SH
 
-per_step() { # prints the mean ms per run reported by builder run --repeat
-    "$builder" --root "$root" run --rootfs "$work/rootfs" --repeat "$1" "${@:2}" 2>&1 >/dev/null | sed -n 's/.* runs, \([0-9.]*\) ms per run/\1/p'
+per_step() { # prints "wall:cpu", the mean ms per run reported by builder run --repeat
+    "$builder" --root "$root" run --rootfs "$work/rootfs" --repeat "$1" "${@:2}" 2>&1 >/dev/null \
+        | sed -n 's/.* runs, \([0-9.]*\) ms per run, \([0-9.]*\) ms CPU per run/\1:\2/p'
 }
-hf() { # $1 = runs, $2 = command: prints the mean ms
+hf() { # $1 = runs, $2 = command: prints "wall:cpu" in ms (cpu = user + system of it and its children)
     hyperfine -N -w 1 -r "$1" --export-json "$work/hf.json" "$2" >/dev/null 2>&1
-    python3 -c "import json;print(f\"{json.load(open('$work/hf.json'))['results'][0]['mean']*1000:.2f}\")"
+    python3 -c "import json;r=json.load(open('$work/hf.json'))['results'][0];print(f\"{r['mean']*1000:.2f}:{(r['user']+r['system'])*1000:.2f}\")"
 }
-mean() { python3 -c "import sys;v=[float(x) for x in sys.argv[1:]];print(f'{sum(v)/len(v):.1f}')" "$@"; }
+# mean of the wall (field 1) or cpu (field 2) parts of "wall:cpu" values
+mean() { local f=$1; shift; python3 -c "import sys;v=[float(x.split(':')[$f-1]) for x in sys.argv[1:]];print(f'{sum(v)/len(v):.1f}')" "$@"; }
 
 # The machine is shared: each round measures every variant back to back, so load changes hit all of
 # them alike; the table gives the mean over the rounds.
@@ -88,22 +90,24 @@ if command -v crun >/dev/null && crun run -b "$work/runc-true" bench-crun >/dev/
     crun_true=$(hf "$runs" "crun run -b $work/runc-true bench-crun")
 fi
 
-runc_true=$(mean "${T_RUNC[@]}"); runc_write=$(mean "${W_RUNC[@]}")
+runc_true=$(mean 1 "${T_RUNC[@]}"); runc_write=$(mean 1 "${W_RUNC[@]}")
+runc_true_cpu=$(mean 2 "${T_RUNC[@]}"); runc_write_cpu=$(mean 2 "${W_RUNC[@]}")
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-row() { printf '%-52s %10s %8s\n' "$1" "$2" "$3"; }
+row() { printf '%-52s %9s %7s %9s %7s\n' "$@"; }
 echo
-row "scenario ($rounds rounds x $per runs, interleaved)" "mean ms" "vs runc"
-row "RUN true: runc run" "$runc_true" "1.00"
-row "RUN true: crun run" "$crun_true" "-"
+echo "$rounds rounds x $per runs, interleaved; cpu = user + system of every process of the run"
+row "scenario" "wall ms" "vs runc" "cpu ms" "vs runc"
+row "RUN true: runc run" "$runc_true" "1.00" "$runc_true_cpu" "1.00"
+row "RUN true: crun run" "${crun_true%%:*}" "-" "-" "-"
 for v in "builder, per step (network host):T_OURS" "builder, per step (network none):T_NONE" \
          "builder --runtime runc, per step:T_RUNCB" "builder run, whole process:T_WHOLE"; do
-    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean "${!arr}")
-    row "RUN true: $name" "$m" "$(ratio "$m" "$runc_true")"
+    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
+    row "RUN true: $name" "$m" "$(ratio "$m" "$runc_true")" "$c" "$(ratio "$c" "$runc_true_cpu")"
 done
-row "1,000 files + commit: overlay + runc run + tar -cz" "$runc_write" "1.00"
+row "1,000 files + commit: overlay + runc run + tar -cz" "$runc_write" "1.00" "$runc_write_cpu" "1.00"
 for v in "builder, per step:W_OURS" "builder --runtime runc, per step:W_RUNCB"; do
-    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean "${!arr}")
-    row "1,000 files + commit: $name" "$m" "$(ratio "$m" "$runc_write")"
+    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
+    row "1,000 files + commit: $name" "$m" "$(ratio "$m" "$runc_write")" "$c" "$(ratio "$c" "$runc_write_cpu")"
 done
 echo
-echo "per round (ms): runc true ${T_RUNC[*]} | ours true ${T_OURS[*]} | runc write ${W_RUNC[*]} | ours write ${W_OURS[*]}"
+echo "per round (wall:cpu ms): runc true ${T_RUNC[*]} | ours true ${T_OURS[*]} | runc write ${W_RUNC[*]} | ours write ${W_OURS[*]}"

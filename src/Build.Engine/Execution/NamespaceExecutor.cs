@@ -55,12 +55,11 @@ public sealed class NamespaceExecutor : IExecutor
         StepCgroup? cgroup = null;
         try
         {
-            var systemMounts = await EtcFiles.WriteAsync(spec, stepDir, _options.HostResolvConf, ct).ConfigureAwait(false);
+            var systemMounts = EtcFiles.Write(spec, stepDir, _options.HostResolvConf);
             if (!spec.Limits.IsUnlimited)
                 cgroup = StepCgroup.Create(_cgroups.Value, _options.CgroupParent, id, spec.Limits);
             var specPath = Path.Combine(stepDir, "spec");
-            await File.WriteAllBytesAsync(specPath,
-                SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []), ct).ConfigureAwait(false);
+            File.WriteAllBytes(specPath, SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []));
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (spec.Timeout is { } t)

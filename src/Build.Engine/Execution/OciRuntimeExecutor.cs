@@ -61,7 +61,7 @@ public sealed class OciRuntimeExecutor : IExecutor
                 OverlayMount.Mount(overlay.LowersTopFirst, overlay.UpperDir, overlay.WorkDir, spec.RootfsPath);
                 mounted = true;
             }
-            var systemMounts = await EtcFiles.WriteAsync(spec, bundle, _options.HostResolvConf, ct).ConfigureAwait(false);
+            var systemMounts = EtcFiles.Write(spec, bundle, _options.HostResolvConf);
             stubs = MountStubs.Record(spec.RootfsPath,
                 OciRuntimeSpec.BaseMountTargets.Select(t => (t, true))
                     .Concat(systemMounts.Concat(spec.Mounts).Select(m => (m.Target, m is TmpfsMount || (m is BindMount b && Directory.Exists(b.Source))))));
