@@ -41,9 +41,6 @@ internal static unsafe partial class ExecNative
     public static partial int pipe2(int* fds, int flags);
 
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
-
-    [LibraryImport("libc", SetLastError = true)]
     public static partial int fcntl(int fd, int cmd, int arg);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -78,15 +75,6 @@ internal static unsafe partial class ExecNative
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int umount2(string target, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chown(string path, uint owner, uint group);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int lchown(string path, uint owner, uint group);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chmod(string path, uint mode);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial long syscall(long number, byte* a1, long a2, long a3, long a4, long a5);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -54,12 +55,11 @@ public sealed class NamespaceExecutor : IExecutor
         StepCgroup? cgroup = null;
         try
         {
-            var systemMounts = await EtcFiles.WriteAsync(spec, stepDir, _options.HostResolvConf, ct).ConfigureAwait(false);
+            var systemMounts = EtcFiles.Write(spec, stepDir, _options.HostResolvConf);
             if (!spec.Limits.IsUnlimited)
                 cgroup = StepCgroup.Create(_cgroups.Value, _options.CgroupParent, id, spec.Limits);
             var specPath = Path.Combine(stepDir, "spec");
-            await File.WriteAllBytesAsync(specPath,
-                SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []), ct).ConfigureAwait(false);
+            File.WriteAllBytes(specPath, SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []));
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (spec.Timeout is { } t)
@@ -160,7 +160,7 @@ public sealed class NamespaceExecutor : IExecutor
                 if (rc != 0)
                 {
                     foreach (var fd in (int[])[outR, errR, statusR])
-                        ExecNative.close(fd);
+                        LibC.Close(fd);
                     throw new BuildException(ErrorCode.SandboxFailed, $"cannot start {helper}: {Marshal.GetPInvokeErrorMessage(rc)}");
                 }
             }
@@ -171,7 +171,7 @@ public sealed class NamespaceExecutor : IExecutor
                 NativeMemory.Free(path);
                 NativeMemory.Free(spec);
                 foreach (var fd in (int[])[outW, errW, statusW])
-                    ExecNative.close(fd);
+                    LibC.Close(fd);
             }
             var pidfd = ExecNative.PidfdOpen(pid);
             var process = new SandboxProcess(pid, pidfd, [outR, errR, statusR], output, tailLines);
@@ -222,7 +222,7 @@ public sealed class NamespaceExecutor : IExecutor
                         continue;
                     if (n <= 0)
                     {
-                        ExecNative.close(fds[i].Fd);
+                        LibC.Close(fds[i].Fd);
                         fds[i].Fd = -1;
                         open--;
                         continue;
@@ -251,7 +251,7 @@ public sealed class NamespaceExecutor : IExecutor
             }
             for (var i = 0; i < 3; i++)
                 if (fds[i].Fd >= 0)
-                    ExecNative.close(fds[i].Fd);
+                    LibC.Close(fds[i].Fd);
             int waitStatus = 0;
             while (ExecNative.waitpid(_pid, &waitStatus, 0) < 0 && Marshal.GetLastPInvokeError() == ExecNative.EIntr)
             {
@@ -260,7 +260,7 @@ public sealed class NamespaceExecutor : IExecutor
             {
                 _reaped = true;
                 if (_pidfd >= 0)
-                    ExecNative.close(_pidfd);
+                    LibC.Close(_pidfd);
             }
             _done.SetResult(Parse(Encoding.UTF8.GetString([.. status]), waitStatus, _tail.Lines(), sinkError));
         }
@@ -304,7 +304,7 @@ public sealed class NamespaceExecutor : IExecutor
             if (w <= 3)
             {
                 var moved = ExecNative.fcntl(w, ExecNative.FDupfdCloexec, 10);
-                ExecNative.close(w);
+                LibC.Close(w);
                 w = moved;
             }
             return (fds[0], w);

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -60,7 +61,7 @@ public sealed class OciRuntimeExecutor : IExecutor
                 OverlayMount.Mount(overlay.LowersTopFirst, overlay.UpperDir, overlay.WorkDir, spec.RootfsPath);
                 mounted = true;
             }
-            var systemMounts = await EtcFiles.WriteAsync(spec, bundle, _options.HostResolvConf, ct).ConfigureAwait(false);
+            var systemMounts = EtcFiles.Write(spec, bundle, _options.HostResolvConf);
             stubs = MountStubs.Record(spec.RootfsPath,
                 OciRuntimeSpec.BaseMountTargets.Select(t => (t, true))
                     .Concat(systemMounts.Concat(spec.Mounts).Select(m => (m.Target, m is TmpfsMount || (m is BindMount b && Directory.Exists(b.Source))))));
@@ -233,7 +234,7 @@ public sealed class OciRuntimeExecutor : IExecutor
             if (Directory.Exists(path))
                 continue;
             Directory.CreateDirectory(path);
-            if (ExecNative.chown(path, spec.User.Uid, spec.User.Gid) != 0)
+            if (LibC.FchownAt(LibC.AT_FDCWD, path, spec.User.Uid, spec.User.Gid, 0) != 0)
                 throw new BuildException(ErrorCode.SandboxFailed, $"chown {spec.WorkingDirectory}: {ExecNative.LastError()}");
         }
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -45,7 +46,7 @@ internal static class OverlayMount
                     }
                     finally
                     {
-                        ExecNative.close(mnt);
+                        LibC.Close(mnt);
                     }
                     return;
                 }
@@ -55,7 +56,7 @@ internal static class OverlayMount
             }
             finally
             {
-                ExecNative.close(fd);
+                LibC.Close(fd);
             }
         }
         MountLegacy(lowersTopFirst, upper, work, target);

@@ -270,7 +270,7 @@ public sealed class SnapshotStore
             if (st.IsDirectory)
                 RecordCtimes(root, childRel, ctimes);
             else
-                ctimes[childRel] = (st.Ctime.Sec, st.Ctime.Nsec);
+                ctimes[childRel] = (st.CtimeSeconds, st.CtimeNanoseconds);
         }
     }
 

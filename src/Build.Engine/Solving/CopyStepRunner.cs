@@ -292,7 +292,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
                 continue;
             if (view.Find(dir) is { } host && SnapshotNative.TryLstat(host, out var st) && st.IsDirectory)
             {
-                entries[dir] = LayerEntry.Directory(dir, st.Mode & 0xFFF, (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.Mtime.Sec, st.Mtime.Nsec));
+                entries[dir] = LayerEntry.Directory(dir, (int)(st.Mode & 0xFFF), (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.MtimeSeconds, st.MtimeNanoseconds));
             }
             else
             {

@@ -45,7 +45,7 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
         {
             path = path.Length == 0 ? part : path + "/" + part;
             if (view.Find(path) is { } host && SnapshotNative.TryLstat(host, out var st) && st.IsDirectory)
-                entries.Add(LayerEntry.Directory(path, st.Mode & 0xFFF, (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.Mtime.Sec, st.Mtime.Nsec)));
+                entries.Add(LayerEntry.Directory(path, (int)(st.Mode & 0xFFF), (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.MtimeSeconds, st.MtimeNanoseconds)));
             else
                 entries.Add(LayerEntry.Directory(path, 0x1ED, uid, gid, time));
         }
