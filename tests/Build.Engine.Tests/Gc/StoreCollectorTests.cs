@@ -54,7 +54,7 @@ public sealed class StoreCollectorTests : IDisposable
     private async Task<IImage> StoredImageAsync()
     {
         var image = TestImages.TwoLayers();
-        await images.PutImageAsync(image, [ImageName.Parse("app:1")], Ct);
+        await images.PutImageAsync(image, [ImageReference.Parse("app:1")], Ct);
         foreach (var d in image.Layers.Select(l => l.Digest).Append(image.ConfigDigest()).Append(image.Digest))
             File.SetLastWriteTimeUtc(content.PathOf(d), LongAgo);
         return image;
