@@ -19,8 +19,9 @@ public sealed record CacheKeyPreimage
 {
     /// <summary>
     /// The version of the key scheme; bump it whenever the set or meaning of components changes, or a step's
-    /// result for the same key does. 2: no-op steps commit the empty layer, and a directory source's own mode is
-    /// no longer given to the COPY destination (records of scheme 1 hold the old results).
+    /// result for the same key does. 2: no-op steps commit the empty layer, ADD of a URL takes its mtime from
+    /// Last-Modified, and a directory source's own mode is no longer given to the COPY destination (records of
+    /// scheme 1 hold the old results).
     /// </summary>
     public const int CurrentScheme = 2;
 

@@ -30,6 +30,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
 
     private IReadOnlyList<SelectedEntry>? contextSelection;
     private readonly Dictionary<string, string> downloads = [];
+    private readonly Dictionary<string, DateTimeOffset> lastModified = [];
 
     public override async Task<ResolvedInputs> ResolveInputsAsync(string parentKey, CancellationToken ct)
     {
@@ -156,7 +157,8 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
                     Mode = Chmod(0x180, isDirectory: false) ?? 0x180, // 0600, as docker gives downloaded files
                     Uid = uid,
                     Gid = gid,
-                    ModificationTime = time,
+                    // BuildKit takes a download's mtime from Last-Modified, else the time of the build.
+                    ModificationTime = lastModified.TryGetValue(url, out var modified) ? UnixTimestamp.FromDateTimeOffset(modified) : time,
                     SourcePath = path,
                     Size = new FileInfo(path).Length,
                 });
@@ -372,6 +374,8 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             using var response = await Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
                 throw new BuildException(ErrorCode.NotFound, $"{Step.Location}: ADD {url}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            if (response.Content.Headers.LastModified is { } modified)
+                lastModified[url] = modified;
             await using var body = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
             await using var file = File.Create(path);
             await body.CopyToAsync(file, ct).ConfigureAwait(false);
