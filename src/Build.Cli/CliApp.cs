@@ -56,7 +56,7 @@ public static class CliApp
     /// <summary>The content and image stores under the resolved root.</summary>
     internal static LocalStore OpenStore(ParseResult parseResult) => LocalStore.Open(ResolveRoot(parseResult), TimeProvider.System);
 
-    private static readonly HashSet<string> LeasedCommands = new(StringComparer.Ordinal) { "load", "pull", "import", "run" };
+    private static readonly HashSet<string> LeasedCommands = new(StringComparer.Ordinal) { "build", "load", "pull", "import", "run" };
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -74,7 +74,7 @@ public static class CliApp
                 return UsageError;
             }
             // Commands that add to the store or use unpacked layers hold a lease, so a concurrent prune keeps what they
-            // write and use (builds take theirs in BuildService).
+            // write and use (a build also takes one in BuildService; this one covers reading a context from stdin).
             using var lease = LeasedCommands.Contains(parse.CommandResult.Command.Name)
                 ? StoreLease.AcquireAsync(ResolveRoot(parse), CancellationToken.None).GetAwaiter().GetResult()
                 : null;
