@@ -57,8 +57,9 @@ tar -czf $work/runc-layer.tgz -C \$d/upper .
 rm -rf \$d
 SH
 
-per_step() { # prints "wall:cpu", the mean ms per run reported by builder run --repeat
-    "$builder" --root "$root" run --rootfs "$work/rootfs" --repeat "$1" "${@:2}" 2>&1 >/dev/null \
+per_step() { # prints "wall:cpu", the mean ms per run reported by builder run --repeat (after 2 untimed
+    # runs, as hyperfine's warm-up: what a RUN costs inside a running build, not the .NET start-up)
+    "$builder" --root "$root" run --rootfs "$work/rootfs" --warmup 2 --repeat "$1" "${@:2}" 2>&1 >/dev/null \
         | sed -n 's/.* runs, \([0-9.]*\) ms per run, \([0-9.]*\) ms CPU per run/\1:\2/p'
 }
 hf() { # $1 = runs, $2 = command: prints "wall:cpu" in ms (cpu = user + system of it and its children)

@@ -29,10 +29,11 @@ internal static class RunCommand
         var env = new Option<string[]>("--env", "-e") { Description = "Extra environment variables, KEY=value", AllowMultipleArgumentsPerToken = false };
         var rootfs = new Option<string?>("--rootfs") { Description = "Run in this directory (as a read-only lower layer under a fresh overlay) instead of an image", Hidden = true };
         var repeat = new Option<int>("--repeat") { Description = "Run the command N times and report the mean time per run (benchmarks)", Hidden = true, DefaultValueFactory = _ => 1 };
+        var warmup = new Option<int>("--warmup") { Description = "With --repeat: untimed runs first, as hyperfine's --warmup (benchmarks)", Hidden = true };
         var commit = new Option<string?>("--commit") { Description = "Write the run's changes as a gzip layer to this file (benchmarks)", Hidden = true };
         var cmd = new Command("run", "Run a command in a new sandbox from a stored image")
         {
-            args, network, runtime, rm, memory, pids, user, workdir, env, rootfs, repeat, commit,
+            args, network, runtime, rm, memory, pids, user, workdir, env, rootfs, repeat, warmup, commit,
         };
         cmd.SetAction(async (parseResult, ct) =>
         {
@@ -95,11 +96,17 @@ internal static class RunCommand
             var executor = Executors.Create(parseResult.GetValue(runtime), Path.Combine(root.Path, "exec"));
             var output = new ConsoleExecOutput(stdout, stderr);
             var times = parseResult.GetValue(repeat);
+            var warm = times > 1 ? Math.Max(0, parseResult.GetValue(warmup)) : 0;
             var cpuBefore = CpuMilliseconds();
             var clock = Stopwatch.StartNew();
             ExecResult? last = null;
-            for (var i = 0; i < Math.Max(1, times); i++)
+            for (var i = -warm; i < Math.Max(1, times); i++)
             {
+                if (i == 0)
+                {
+                    cpuBefore = CpuMilliseconds();
+                    clock.Restart();
+                }
                 await using var snapshot = await snapshots.PrepareStepRootfsAsync(lowers, ct).ConfigureAwait(false);
                 var users = await UserDatabase.LoadAsync(snapshot.HostPath, ct).ConfigureAwait(false);
                 var spec = ExecSpecFactory.Create(request with { RootfsPath = snapshot.Path, Overlay = snapshot.PendingOverlay }, users);

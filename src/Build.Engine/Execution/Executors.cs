@@ -20,7 +20,8 @@ public static class Executors
         return new OciRuntimeExecutor(new OciRuntimeOptions(stateDirectory, path));
     }
 
-    private static string? Resolve(string runtime)
+    /// <summary>A runtime name looked up in PATH, or a path; null when missing.</summary>
+    internal static string? Resolve(string runtime)
     {
         if (runtime.Contains('/', StringComparison.Ordinal))
             return File.Exists(runtime) ? Path.GetFullPath(runtime) : null;

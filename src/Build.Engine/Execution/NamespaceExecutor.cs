@@ -105,7 +105,7 @@ public sealed class NamespaceExecutor : IExecutor
     }
 
     /// <summary>What the helper reported on its status pipe, and its output tail.</summary>
-    private sealed record SandboxOutcome(
+    internal sealed record SandboxOutcome(
         string? Error, int? ExitCode, int? Signal, int? InitSignal, int WaitStatus, ImmutableArray<string> Tail, Exception? SinkError)
     {
         public string Describe() => InitSignal is { } s
@@ -113,8 +113,8 @@ public sealed class NamespaceExecutor : IExecutor
             : string.Create(CultureInfo.InvariantCulture, $"the helper ended without a status (wait status 0x{WaitStatus:x})");
     }
 
-    /// <summary>One spawned helper: its pipes, the I/O thread and the pidfd used to kill it.</summary>
-    private sealed unsafe class SandboxProcess
+    /// <summary>One spawned helper (or OCI runtime): its pipes, the I/O thread and the pidfd used to kill it.</summary>
+    internal sealed unsafe class SandboxProcess
     {
         private readonly int _pid;
         private readonly int _pidfd;
@@ -136,15 +136,24 @@ public sealed class NamespaceExecutor : IExecutor
 
         public Task<SandboxOutcome> Completion => _done.Task;
 
-        public static SandboxProcess Start(string helper, string specPath, IExecOutput output, int tailLines)
+        public static SandboxProcess Start(string helper, string specPath, IExecOutput output, int tailLines) =>
+            Start(helper, [specPath], output, tailLines);
+
+        /// <summary>Spawns <paramref name="program"/> with <paramref name="arguments"/>, an empty environment,
+        /// stdin /dev/null, stdout and stderr pipes streamed by one I/O thread, and fd 3 a status pipe.</summary>
+        public static SandboxProcess Start(string program, IReadOnlyList<string> arguments, IExecOutput output, int tailLines)
         {
+            var helper = program;
             var (outR, outW) = Pipe();
             var (errR, errW) = Pipe();
             var (statusR, statusW) = Pipe();
             int pid;
             var actions = NativeMemory.AllocZeroed(512);
             var path = ExecNative.Utf8(helper);
-            var spec = ExecNative.Utf8(specPath);
+            var argv = (byte**)NativeMemory.AllocZeroed((nuint)(arguments.Count + 2), (nuint)sizeof(byte*));
+            argv[0] = path;
+            for (var i = 0; i < arguments.Count; i++)
+                argv[i + 1] = ExecNative.Utf8(arguments[i]);
             try
             {
                 ExecNative.posix_spawn_file_actions_init(actions);
@@ -152,7 +161,6 @@ public sealed class NamespaceExecutor : IExecutor
                 ExecNative.posix_spawn_file_actions_adddup2(actions, outW, 1);
                 ExecNative.posix_spawn_file_actions_adddup2(actions, errW, 2);
                 ExecNative.posix_spawn_file_actions_adddup2(actions, statusW, 3);
-                var argv = stackalloc byte*[3] { path, spec, null };
                 var envp = stackalloc byte*[1] { null };
                 // glibc's posix_spawn is clone(CLONE_VM|CLONE_VFORK) + exec: safe in a multi-threaded
                 // runtime, unlike fork(). Every fd of ours is O_CLOEXEC, so only these four reach the helper.
@@ -168,8 +176,9 @@ public sealed class NamespaceExecutor : IExecutor
             {
                 ExecNative.posix_spawn_file_actions_destroy(actions);
                 NativeMemory.Free(actions);
-                NativeMemory.Free(path);
-                NativeMemory.Free(spec);
+                for (var i = 0; i < arguments.Count + 1; i++)
+                    NativeMemory.Free(argv[i]);
+                NativeMemory.Free(argv);
                 foreach (var fd in (int[])[outW, errW, statusW])
                     LibC.Close(fd);
             }

@@ -113,72 +113,29 @@ public sealed class OciRuntimeExecutor : IExecutor
         }
     }
 
-    /// <summary>Runs <c>runc run</c>, streaming its (the container's) stdout and stderr; kills the container on cancellation.</summary>
+    /// <summary>Runs <c>runc run</c>, streaming its (the container's) stdout and stderr from one I/O thread, in the
+    /// order they arrive (the namespace sandbox's spawner); kills the container on cancellation.</summary>
     private async Task<(int ExitCode, ImmutableArray<string> Tail)> RunRuntimeAsync(
         List<string> args, string id, string runtimeRoot, IExecOutput output, CancellationToken ct)
     {
-        var psi = new ProcessStartInfo(_options.RuntimePath)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        Process process;
-        try
-        {
-            process = Process.Start(psi)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new BuildException(ErrorCode.SandboxFailed, $"cannot start the OCI runtime {_options.RuntimePath}: {e.Message}", e);
-        }
-        using (process)
-        {
-            process.StandardInput.Close();
-            var tail = new OutputTail(TailLines);
-            var gate = new Lock();
-            Exception? sinkError = null;
-            async Task Pump(Stream stream, ExecStream kind)
-            {
-                var buffer = new byte[64 * 1024];
-                int n;
-                while ((n = await stream.ReadAsync(buffer, CancellationToken.None).ConfigureAwait(false)) > 0)
-                {
-                    lock (gate)
-                    {
-                        tail.Add(kind, buffer.AsSpan(0, n));
-                        if (sinkError is not null)
-                            continue;
-                        try
-                        {
-                            output.Write(kind, buffer.AsSpan(0, n));
-                        }
-                        catch (Exception e)
-                        {
-                            sinkError = e; // keep draining: a stalled pipe would block the step
-                        }
-                    }
-                }
-            }
-            var pumps = Task.WhenAll(Pump(process.StandardOutput.BaseStream, ExecStream.Stdout), Pump(process.StandardError.BaseStream, ExecStream.Stderr));
-            using (ct.Register(() => _ = KillAsync(process, id, runtimeRoot)))
-            {
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                await pumps.ConfigureAwait(false);
-            }
-            if (sinkError is not null)
-                throw new BuildException(ErrorCode.Io, "writing the step's output failed: " + sinkError.Message, sinkError);
-            return (process.ExitCode, tail.Lines());
-        }
+        var runtime = Executors.Resolve(_options.RuntimePath)
+            ?? throw new BuildException(ErrorCode.SandboxFailed, $"the OCI runtime {_options.RuntimePath} was not found");
+        var run = NamespaceExecutor.SandboxProcess.Start(runtime, args, output, TailLines);
+        NamespaceExecutor.SandboxOutcome outcome;
+        using (ct.Register(() => _ = KillAsync(run.Completion, id, runtimeRoot)))
+            outcome = await run.Completion.ConfigureAwait(false);
+        if (outcome.SinkError is { } sinkError)
+            throw new BuildException(ErrorCode.Io, "writing the step's output failed: " + sinkError.Message, sinkError);
+        // runc exits with the container's exit code (128 + signal when it was killed).
+        var status = outcome.WaitStatus;
+        var exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+        return (exitCode, outcome.Tail);
     }
 
     /// <summary>SIGKILL to the container's init (the kernel then kills its whole PID namespace), retried until runc returns.</summary>
-    private async Task KillAsync(Process process, string id, string runtimeRoot)
+    private async Task KillAsync(Task exited, string id, string runtimeRoot)
     {
-        for (var attempt = 0; attempt < 200 && !process.HasExited; attempt++)
+        for (var attempt = 0; attempt < 200 && !exited.IsCompleted; attempt++)
         {
             await RuntimeAsync(["--root", runtimeRoot, "kill", id, "KILL"], CancellationToken.None).ConfigureAwait(false);
             await Task.Delay(50).ConfigureAwait(false);

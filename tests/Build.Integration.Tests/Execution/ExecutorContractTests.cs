@@ -297,10 +297,13 @@ public abstract class ExecutorContractTests : IClassFixture<BusyboxRootfs>, IDis
     [RootFact]
     public async Task Output_tail_keeps_the_last_lines()
     {
+        // The order between stdout and stderr is only what each backend can see: runc copies the two
+        // streams through its own pipes. Within a stream the order is kept.
         var (result, _) = await Sh("for i in $(seq 1 50); do echo line$i; done; echo oops >&2; exit 1");
         Assert.Equal(20, result.OutputTail.Length);
-        Assert.Equal("oops", result.OutputTail[^1]);
-        Assert.Equal("line50", result.OutputTail[^2]);
+        Assert.Contains("oops", result.OutputTail);
+        var lines = result.OutputTail.Where(l => l != "oops").ToArray();
+        Assert.Equal(Enumerable.Range(32, 19).Select(i => "line" + i), lines[^19..]);
     }
 
     [RootFact]

@@ -19,4 +19,13 @@ public sealed class NamespaceExecutorTests(BusyboxRootfs busybox) : ExecutorCont
         Assert.Contains("builder-sandbox", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("HOSTPID", output.Stdout, StringComparison.Ordinal);
     }
+
+    [RootFact]
+    public async Task Output_tail_interleaves_the_streams_as_they_arrived()
+    {
+        var (result, _) = await Sh("for i in $(seq 1 50); do echo line$i; done; echo oops >&2; exit 1");
+        Assert.Equal(20, result.OutputTail.Length);
+        Assert.Equal("oops", result.OutputTail[^1]);
+        Assert.Equal("line50", result.OutputTail[^2]);
+    }
 }
