@@ -5,8 +5,9 @@
 #   2. RUN writing 1,000 files + commit (ours: overlay upper dir -> gzip layer through the archive
 #      writer; runc: the same command, then `tar -cz` of what it wrote).
 # Ours is measured two ways: per step inside one builder process (`run --repeat N`, what a build pays
-# per RUN) and as whole `builder run` processes (adds .NET start-up, paid once per build).
-# Usage: benchmarks/sandbox.sh [runs]   (root; needs runc, hyperfine, busybox-static)
+# per RUN) and as whole `builder run` processes (adds .NET start-up, paid once per build); also the
+# OCI backend (`--runtime runc`: our config.json, runc, our commit).
+# Usage: benchmarks/sandbox.sh [runs]   (root; needs runc, hyperfine, busybox-static; ROUNDS=5)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 runs=${1:-30}
@@ -36,51 +37,77 @@ PY
 bundle "$work/runc-true" /bin/true
 bundle "$work/runc-write" /bin/sh -c "$write1000"
 # BuildKit runs runc on an overlay it mounts itself: the write scenario does the same (mount, run, tar
-# the upper dir, unmount), since file creation on overlayfs costs more than on the plain directory.
+# the upper dir, unmount, delete). The upper dir gets the same layout as Builder's snapshots (a fresh
+# directory per run under a parent marked `chattr +T`, see docs/sandbox.md), so that both sides pay the
+# same file-creation cost and the difference is the runtime's and the commit's.
 mkdir -p "$work/ovl"
+chattr +T "$work/ovl" 2>/dev/null || true
 python3 - "$work/runc-write/config.json" "$work/ovl/root" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1])); c["root"]["path"] = sys.argv[2]; json.dump(c, open(sys.argv[1], "w"))
 PY
+mkdir -p "$work/ovl/root"
 cat > "$work/runc-write.sh" <<SH
 set -e
-rm -rf $work/ovl/upper $work/ovl/work; mkdir -p $work/ovl/upper $work/ovl/work $work/ovl/root
-mount -t overlay overlay -o lowerdir=$work/rootfs,upperdir=$work/ovl/upper,workdir=$work/ovl/work,volatile $work/ovl/root
+d=\$(mktemp -d $work/ovl/s.XXXXXX); mkdir \$d/upper \$d/work
+mount -t overlay overlay -o lowerdir=$work/rootfs,upperdir=\$d/upper,workdir=\$d/work,volatile $work/ovl/root
 runc run -b $work/runc-write bench-write
 umount $work/ovl/root
-tar -czf $work/runc-layer.tgz -C $work/ovl/upper .
+tar -czf $work/runc-layer.tgz -C \$d/upper .
+rm -rf \$d
 SH
 
-per_step() { # prints the mean ms per run reported by builder run --repeat
-    "$builder" --root "$root" run --rootfs "$work/rootfs" --repeat "$runs" "$@" 2>&1 >/dev/null | sed -n 's/.* runs, \([0-9.]*\) ms per run/\1/p'
+per_step() { # prints "wall:cpu", the mean ms per run reported by builder run --repeat
+    "$builder" --root "$root" run --rootfs "$work/rootfs" --repeat "$1" "${@:2}" 2>&1 >/dev/null \
+        | sed -n 's/.* runs, \([0-9.]*\) ms per run, \([0-9.]*\) ms CPU per run/\1:\2/p'
 }
+hf() { # $1 = runs, $2 = command: prints "wall:cpu" in ms (cpu = user + system of it and its children)
+    hyperfine -N -w 1 -r "$1" --export-json "$work/hf.json" "$2" >/dev/null 2>&1
+    python3 -c "import json;r=json.load(open('$work/hf.json'))['results'][0];print(f\"{r['mean']*1000:.2f}:{(r['user']+r['system'])*1000:.2f}\")"
+}
+# mean of the wall (field 1) or cpu (field 2) parts of "wall:cpu" values
+mean() { local f=$1; shift; python3 -c "import sys;v=[float(x.split(':')[$f-1]) for x in sys.argv[1:]];print(f'{sum(v)/len(v):.1f}')" "$@"; }
 
-echo "== RUN true (set-up + teardown), $runs runs each"
-ours_true=$(per_step -- /bin/true)
-ours_true_none=$(per_step --network none -- /bin/true)
-hyperfine -N -w 3 -r "$runs" --export-json "$work/true.json" \
-    -n "runc run" "runc run -b $work/runc-true bench-true" \
-    -n "builder run (whole process)" "$builder --root $root run --rootfs $work/rootfs -- /bin/true" >/dev/null
-runc_true=$(python3 -c "import json;r=json.load(open('$work/true.json'))['results'];print(f\"{r[0]['mean']*1000:.1f}\")")
-whole_true=$(python3 -c "import json;r=json.load(open('$work/true.json'))['results'];print(f\"{r[1]['mean']*1000:.1f}\")")
-crun_true="n/a"
+# The machine is shared: each round measures every variant back to back, so load changes hit all of
+# them alike; the table gives the mean over the rounds.
+rounds=${ROUNDS:-5}
+per=$(( (runs + rounds - 1) / rounds )); [ "$per" -ge 2 ] || per=2
+"$builder" --root "$root" run --rootfs "$work/rootfs" -- /bin/true >/dev/null   # state dirs, first probe
+declare -a T_RUNC T_OURS T_NONE T_RUNCB T_WHOLE W_RUNC W_OURS W_RUNCB
+for ((r = 1; r <= rounds; r++)); do
+    echo "== round $r/$rounds: $per runs of each" >&2
+    T_RUNC+=("$(hf "$per" "runc run -b $work/runc-true bench-true")")
+    T_OURS+=("$(per_step "$per" -- /bin/true)")
+    T_NONE+=("$(per_step "$per" --network none -- /bin/true)")
+    T_RUNCB+=("$(per_step "$per" --runtime runc -- /bin/true)")
+    T_WHOLE+=("$(hf "$per" "$builder --root $root run --rootfs $work/rootfs -- /bin/true")")
+    W_RUNC+=("$(hf "$per" "sh $work/runc-write.sh")")
+    W_OURS+=("$(per_step "$per" --commit "$work/layer.tgz" -- /bin/sh -c "$write1000")")
+    W_RUNCB+=("$(per_step "$per" --runtime runc --commit "$work/layer.tgz" -- /bin/sh -c "$write1000")")
+done
+crun_true="n/a (fails here)"
 if command -v crun >/dev/null && crun run -b "$work/runc-true" bench-crun >/dev/null 2>&1; then
-    hyperfine -N -w 3 -r "$runs" --export-json "$work/crun.json" "crun run -b $work/runc-true bench-crun" >/dev/null
-    crun_true=$(python3 -c "import json;r=json.load(open('$work/crun.json'))['results'];print(f\"{r[0]['mean']*1000:.1f}\")")
+    crun_true=$(hf "$runs" "crun run -b $work/runc-true bench-crun")
 fi
 
-echo "== RUN writing 1,000 files + commit, $runs runs each"
-ours_write=$(per_step --commit "$work/layer.tgz" -- /bin/sh -c "$write1000")
-hyperfine -N -w 2 -r "$runs" --export-json "$work/write.json" \
-    -n "overlay + runc run + tar -cz" "sh $work/runc-write.sh" >/dev/null
-runc_write=$(python3 -c "import json;r=json.load(open('$work/write.json'))['results'];print(f\"{r[0]['mean']*1000:.1f}\")")
-
+runc_true=$(mean 1 "${T_RUNC[@]}"); runc_write=$(mean 1 "${W_RUNC[@]}")
+runc_true_cpu=$(mean 2 "${T_RUNC[@]}"); runc_write_cpu=$(mean 2 "${W_RUNC[@]}")
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
-printf '\n%-44s %10s %8s\n' "scenario" "mean ms" "vs runc"
-printf '%-44s %10s %8s\n' "RUN true: runc run" "$runc_true" "1.00"
-printf '%-44s %10s %8s\n' "RUN true: crun run" "$crun_true" "-"
-printf '%-44s %10s %8s\n' "RUN true: builder, per step (network host)" "$ours_true" "$(ratio "$ours_true" "$runc_true")"
-printf '%-44s %10s %8s\n' "RUN true: builder, per step (network none)" "$ours_true_none" "$(ratio "$ours_true_none" "$runc_true")"
-printf '%-44s %10s %8s\n' "RUN true: builder run, whole process" "$whole_true" "$(ratio "$whole_true" "$runc_true")"
-printf '%-44s %10s %8s\n' "1,000 files + commit: overlay+runc+tar -cz" "$runc_write" "1.00"
-printf '%-44s %10s %8s\n' "1,000 files + commit: builder, per step" "$ours_write" "$(ratio "$ours_write" "$runc_write")"
+row() { printf '%-52s %9s %7s %9s %7s\n' "$@"; }
+echo
+echo "$rounds rounds x $per runs, interleaved; cpu = user + system of every process of the run"
+row "scenario" "wall ms" "vs runc" "cpu ms" "vs runc"
+row "RUN true: runc run" "$runc_true" "1.00" "$runc_true_cpu" "1.00"
+row "RUN true: crun run" "${crun_true%%:*}" "-" "-" "-"
+for v in "builder, per step (network host):T_OURS" "builder, per step (network none):T_NONE" \
+         "builder --runtime runc, per step:T_RUNCB" "builder run, whole process:T_WHOLE"; do
+    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
+    row "RUN true: $name" "$m" "$(ratio "$m" "$runc_true")" "$c" "$(ratio "$c" "$runc_true_cpu")"
+done
+row "1,000 files + commit: overlay + runc run + tar -cz" "$runc_write" "1.00" "$runc_write_cpu" "1.00"
+for v in "builder, per step:W_OURS" "builder --runtime runc, per step:W_RUNCB"; do
+    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
+    row "1,000 files + commit: $name" "$m" "$(ratio "$m" "$runc_write")" "$c" "$(ratio "$c" "$runc_write_cpu")"
+done
+echo
+echo "per round (wall:cpu ms): runc true ${T_RUNC[*]} | ours true ${T_OURS[*]} | runc write ${W_RUNC[*]} | ours write ${W_OURS[*]}"

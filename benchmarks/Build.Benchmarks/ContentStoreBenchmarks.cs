@@ -70,7 +70,7 @@ public class ContentStoreBenchmarks
     {
         string round = Path.Combine(_dir, "r" + _round++);
         string tar = Path.Combine(round, "image.tar");
-        await new DockerArchiveExporter(tar).ExportAsync(_image, [ImageName.Parse("bench:1")], CancellationToken.None);
+        await new DockerArchiveExporter(tar).ExportAsync(_image, [ImageReference.Parse("bench:1")], CancellationToken.None);
         var root = new BuilderRoot(Path.Combine(round, "root"));
         var images = new ImageStore(root, new FileContentStore(root), TimeProvider.System);
         var loaded = await new ImageImporter(images).ImportAsync(tar, null, CancellationToken.None);

@@ -41,6 +41,8 @@ public static class CliApp
         root.Subcommands.Add(Commands.PushCommand.Create());
         root.Subcommands.Add(Commands.LoginCommand.Create());
         root.Subcommands.Add(Commands.LogoutCommand.Create());
+        root.Subcommands.Add(Commands.DuCommand.Create());
+        root.Subcommands.Add(Commands.PruneCommand.Create());
         return root;
     }
 
@@ -54,10 +56,14 @@ public static class CliApp
     /// <summary>The content and image stores under the resolved root.</summary>
     internal static LocalStore OpenStore(ParseResult parseResult) => LocalStore.Open(ResolveRoot(parseResult), TimeProvider.System);
 
+    private static readonly HashSet<string> LeasedCommands = new(StringComparer.Ordinal) { "load", "pull", "import", "run" };
+
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var root = CreateRoot();
-        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false };
+        // Ctrl-C/SIGTERM cancel the command's token; a build then kills its RUN, unmounts and deletes its work dirs.
+        // Give that time on a loaded machine (the default is 2 s); whatever is left is prune's to collect.
+        var config = new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = TimeSpan.FromSeconds(15) };
         try
         {
             var parse = root.Parse(args);
@@ -67,6 +73,11 @@ public static class CliApp
                     stderr.WriteLine("error: " + e.Message);
                 return UsageError;
             }
+            // Commands that add to the store or use unpacked layers hold a lease, so a concurrent prune keeps what they
+            // write and use (builds take theirs in BuildService).
+            using var lease = LeasedCommands.Contains(parse.CommandResult.Command.Name)
+                ? StoreLease.AcquireAsync(ResolveRoot(parse), CancellationToken.None).GetAwaiter().GetResult()
+                : null;
             return parse.Invoke(config);
         }
         catch (BuildException e)

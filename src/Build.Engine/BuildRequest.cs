@@ -1,3 +1,4 @@
+using Build.Engine.Caching.Remote;
 using Build.Engine.Execution;
 using Build.Engine.Export;
 using Build.Engine.Graph;
@@ -34,6 +35,9 @@ public sealed record BuildRequest
 
     public Execution.NetworkMode Network { get; init; } = Execution.NetworkMode.Host;
 
+    /// <summary><c>--runtime</c>: null (or <c>builder</c>) for Builder's own sandbox, else an OCI runtime such as <c>runc</c>.</summary>
+    public string? Runtime { get; init; }
+
     public IReadOnlyDictionary<string, SecretSource> Secrets { get; init; } = new Dictionary<string, SecretSource>();
 
     /// <summary><c>--label</c>: labels added to the final image.</summary>
@@ -49,4 +53,10 @@ public sealed record BuildRequest
     public ResourceLimits Limits { get; init; } = ResourceLimits.None;
 
     public DateTimeOffset? SourceDateEpoch { get; init; }
+
+    /// <summary><c>--cache-from</c>: shared caches whose records are used after the local index (layers fetched only when needed).</summary>
+    public IReadOnlyList<RemoteCacheSpec> CacheFrom { get; init; } = [];
+
+    /// <summary><c>--cache-to</c>: shared caches the build's records are merged into after a successful build.</summary>
+    public IReadOnlyList<RemoteCacheSpec> CacheTo { get; init; } = [];
 }

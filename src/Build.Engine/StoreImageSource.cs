@@ -29,7 +29,14 @@ internal sealed class StoreImageSource(
         if (!alwaysPull || pull is null)
         {
             if (await images.TryResolveAsync(reference, ct).ConfigureAwait(false) is not null)
-                return await images.OpenAsync(reference, platform, ct).ConfigureAwait(false);
+            {
+                var image = await images.OpenAsync(reference, platform, ct).ConfigureAwait(false);
+                // Claim the layers now (the build's content store touches what it checks), so a prune that runs
+                // while this build does keeps them even if the image is removed meanwhile.
+                foreach (var layer in image.Layers)
+                    await content.ExistsAsync(layer.Digest, ct).ConfigureAwait(false);
+                return image;
+            }
         }
         if (pull is null)
             throw new BuildException(ErrorCode.NotFound, $"image \"{reference}\" is not in the local image store and no registry is configured to pull it (load it with builder load or builder import)");

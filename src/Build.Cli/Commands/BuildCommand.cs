@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.CommandLine;
 using System.Globalization;
 using Build.Cli.Options;
@@ -29,6 +30,7 @@ internal static class BuildCommand
         var noCacheFilter = new Option<string[]>("--no-cache-filter") { Description = "Do not cache the specified stages" };
         var pull = new Option<bool>("--pull") { Description = "Always attempt to pull all referenced images" };
         var network = new Option<string>("--network") { Description = "Networking mode for RUN instructions: host (default) or none", DefaultValueFactory = _ => "host" };
+        var runtime = new Option<string?>("--runtime") { Description = "Run RUN steps with: builder (the built-in sandbox, default) or an OCI runtime (runc, or a path to one)" };
         var secrets = new Option<string[]>("--secret") { Description = "Secret to expose to the build: id=ID,src=FILE or id=ID,env=VAR" };
         var labels = new Option<string[]>("--label") { Description = "Set metadata for an image (KEY=VALUE)" };
         var platform = new Option<string?>("--platform") { Description = "Target platform (default: this host's, e.g. linux/amd64)" };
@@ -43,11 +45,14 @@ internal static class BuildCommand
         var cpuShares = new Option<long?>("--cpu-shares") { Description = "CPU shares (relative weight) for RUN steps" };
         var cpuQuota = new Option<long?>("--cpu-quota") { Description = "CPU CFS quota in microseconds per 100 ms for RUN steps" };
         var insecure = RegistryCommandOptions.InsecureRegistry();
+        var cacheFrom = new Option<string[]>("--cache-from") { Description = "External cache source: type=registry,ref=REF or type=local,src=DIR (a bare REF is a registry); repeatable" };
+        var cacheTo = new Option<string[]>("--cache-to") { Description = "Cache export destination: type=registry,ref=REF[,mode=min|max] or type=local,dest=DIR[,mode=min|max]; repeatable" };
 
         var cmd = new Command("build", "Build an image from a Dockerfile")
         {
-            context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, secrets, labels, platform,
+            context, tags, file, buildArgs, target, noCache, noCacheFilter, pull, network, runtime, secrets, labels, platform,
             progress, quiet, outputs, iidFile, metricsFile, explain, memory, pids, cpuShares, cpuQuota, insecure,
+            cacheFrom, cacheTo,
         };
         cmd.SetAction(async (parseResult, ct) =>
         {
@@ -60,7 +65,7 @@ internal static class BuildCommand
             var tagList = parseResult.GetValue(tags) ?? [];
             foreach (var t in tagList)
             {
-                if (!Build.Engine.Content.ImageName.TryParse(t, out _))
+                if (!ImageReference.TryParse(t, out _))
                     throw new BuildException(ErrorCode.InvalidArgument, $"-t: invalid reference format: \"{t}\"");
             }
             var root = CliApp.ResolveRoot(parseResult);
@@ -102,6 +107,7 @@ internal static class BuildCommand
                     NoCacheStages = (parseResult.GetValue(noCacheFilter) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries)).Select(s => s.ToLowerInvariant()).ToHashSet(),
                     Pull = parseResult.GetValue(pull),
                     Network = ParseNetwork(parseResult.GetValue(network)!),
+                    Runtime = parseResult.GetValue(runtime),
                     Secrets = ParseSecrets(parseResult.GetValue(secrets) ?? []),
                     Labels = KeyValueArgs.Parse("--label", parseResult.GetValue(labels) ?? [], _ => null),
                     Platform = parseResult.GetValue(platform),
@@ -113,8 +119,13 @@ internal static class BuildCommand
                         parseResult.GetValue(cpuShares),
                         parseResult.GetValue(cpuQuota)),
                     SourceDateEpoch = ParseEpoch(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
+                    CacheFrom = (parseResult.GetValue(cacheFrom) ?? []).Select(c => CacheSpecs.Parse("--cache-from", c, export: false)).ToList(),
+                    CacheTo = (parseResult.GetValue(cacheTo) ?? []).Select(c => CacheSpecs.Parse("--cache-to", c, export: true)).ToList(),
                 };
-                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable, RegistryAccess.CreatePuller(root, parseResult.GetValue(insecure) ?? [], TextWriter.Null));
+                var insecureRegistries = parseResult.GetValue(insecure) ?? [];
+                var service = new BuildService(root, TimeProvider.System, Environment.GetEnvironmentVariable,
+                    RegistryAccess.CreatePuller(root, insecureRegistries, TextWriter.Null),
+                    RegistryAccess.CreateOptions(root, insecureRegistries, TextWriter.Null));
                 using var renderer = ProgressRenderer.Create(mode, stderr, !Console.IsErrorRedirected, TimeProvider.System);
                 BuildResult result;
                 try

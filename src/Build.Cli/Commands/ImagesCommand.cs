@@ -24,13 +24,13 @@ internal static class ImagesCommand
             var store = CliApp.OpenStore(parseResult);
             var now = TimeProvider.System.GetUtcNow();
             string? f = parseResult.GetValue(filter);
-            ImageName? wanted = f is null ? null : ImageName.Parse(f);
+            ImageReference? wanted = f is null ? null : ImageReference.Parse(f);
             bool tagGiven = f is not null && f.LastIndexOf(':') > f.LastIndexOf('/');
             var rows = new List<string[]>();
             var seenIds = new HashSet<string>(StringComparer.Ordinal);
             foreach (var r in await store.Images.ListAsync(ct).ConfigureAwait(false))
             {
-                if (wanted is not null && (r.Name is null || r.Name.CanonicalRepository != wanted.CanonicalRepository || (tagGiven && r.Name.Tag != wanted.Tag)))
+                if (wanted is not null && (r.Name is null || r.Name.Name != wanted.Name || (tagGiven && r.Name.Tag != wanted.Tag)))
                     continue;
                 StoredImage image;
                 try
@@ -39,7 +39,7 @@ internal static class ImagesCommand
                 }
                 catch (BuildException e)
                 {
-                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {r.Name?.ToString() ?? r.Digest.ToString()}: {e.Message}").ConfigureAwait(false);
+                    await parseResult.InvocationConfiguration.Error.WriteLineAsync($"warning: {r.Name?.FamiliarName ?? r.Digest.ToString()}: {e.Message}").ConfigureAwait(false);
                     continue;
                 }
                 string id = parseResult.GetValue(noTrunc) ? image.ConfigDigest().ToString() : image.ConfigDigest().Hex[..12];
@@ -49,7 +49,7 @@ internal static class ImagesCommand
                         rows.Add([id]);
                     continue;
                 }
-                var row = new List<string> { r.Name?.Repository ?? "<none>", r.Name?.Tag ?? "<none>" };
+                var row = new List<string> { r.Name?.FamiliarRepository ?? "<none>", r.Name?.Tag ?? "<none>" };
                 if (parseResult.GetValue(digests))
                     row.Add(r.Digest.ToString());
                 row.AddRange([id, image.Config.Created is { } c ? HumanDuration(now - c) + " ago" : "N/A", HumanSize(image.Layers.Sum(l => l.Size) + image.RawConfig.Length)]);

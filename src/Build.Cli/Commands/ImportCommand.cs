@@ -37,7 +37,7 @@ internal static class ImportCommand
                 Created = created,
                 Layer = new LayerWriteOptions { SourceDateEpoch = epoch },
             };
-            var name = parseResult.GetValue(tag) is { } t ? ImageName.Parse(t) : null;
+            var name = parseResult.GetValue(tag) is { } t ? ImageReference.Parse(t) : null;
             var imported = await RootfsImporter.ImportAsync(store.Images, parseResult.GetValue(source)!, name, options, ct).ConfigureAwait(false);
             await parseResult.InvocationConfiguration.Output.WriteLineAsync(imported.ConfigDigest.ToString()).ConfigureAwait(false);
             return 0;

@@ -23,14 +23,14 @@ internal static class LoadCommand
             {
                 Platform = parseResult.GetValue(platform) is { } p ? Platform.Parse(p) : Platform.Host,
             };
-            var name = parseResult.GetValue(tag) is { } t ? ImageName.Parse(t) : null;
+            var name = parseResult.GetValue(tag) is { } t ? ImageReference.Parse(t) : null;
             var output = parseResult.InvocationConfiguration.Output;
             foreach (var image in await importer.ImportAsync(parseResult.GetValue(input)!, name, ct).ConfigureAwait(false))
             {
                 if (image.Names.Count == 0)
                     await output.WriteLineAsync("Loaded image ID: " + image.ConfigDigest).ConfigureAwait(false);
                 foreach (var n in image.Names)
-                    await output.WriteLineAsync("Loaded image: " + n).ConfigureAwait(false);
+                    await output.WriteLineAsync("Loaded image: " + n.FamiliarName).ConfigureAwait(false);
             }
             return 0;
         });

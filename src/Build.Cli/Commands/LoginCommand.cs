@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.CommandLine;
 using System.Text;
 using Build.Engine.Errors;

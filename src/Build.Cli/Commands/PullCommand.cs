@@ -28,7 +28,7 @@ internal static class PullCommand
             using var client = RegistryCommandOptions.CreateClient(parse, insecure, config, stdout, store.Root);
             var pulled = await new RegistryPuller(client).PullAsync(image, wanted, store.Content, ct).ConfigureAwait(false);
             var descriptor = new Descriptor { MediaType = pulled.Manifest.MediaType, Digest = pulled.Manifest.Digest, Size = pulled.Manifest.Size };
-            await store.Images.SetAsync(ImageName.Parse(image.ToString()), descriptor, ct).ConfigureAwait(false);
+            await store.Images.SetAsync(image, descriptor, ct).ConfigureAwait(false);
             stdout.WriteLine($"Digest: {pulled.IndexDigest ?? pulled.Manifest.Digest}");
             stdout.WriteLine(image.ToString());
             return 0;

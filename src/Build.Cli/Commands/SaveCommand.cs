@@ -19,10 +19,10 @@ internal static class SaveCommand
             string reference = parseResult.GetValue(image)!;
             var stored = await store.Images.OpenAsync(reference, null, ct).ConfigureAwait(false);
             // Saved under the name it was asked by; an ID or digest carries no name (docker does the same).
-            var names = ImageName.TryParse(reference, out var n) && n!.Tag is not null && (await store.Images.FindAsync(n, ct).ConfigureAwait(false)) is not null
+            var names = ImageReference.TryParse(reference, out var n) && n!.Tag is not null && (await store.Images.FindAsync(n, ct).ConfigureAwait(false)) is not null
                 ? new[] { n }
                 : [];
-            var target = ImageExporters.SaveTarget(parseResult.GetValue(format)!, parseResult.GetValue(output)!, [.. names.Select(x => x.ToString())]);
+            var target = ImageExporters.SaveTarget(parseResult.GetValue(format)!, parseResult.GetValue(output)!, [.. names.Select(x => x.FamiliarName)]);
             await ImageExporters.Create(target, store.Images).ExportAsync(stored, names, ct).ConfigureAwait(false);
             return 0;
         });

@@ -41,7 +41,8 @@ public static class OutputSpec
         }
         var exportType = type switch
         {
-            "image" or "registry" => ExportType.Image,
+            "image" => ExportType.Image,
+            "registry" => ExportType.Registry,
             "oci" => ExportType.Oci,
             "docker" => ExportType.Docker,
             "local" => ExportType.Local,
@@ -51,11 +52,11 @@ public static class OutputSpec
         };
         if (type == "registry")
             push = true;
-        if (names.Count == 0 && exportType is ExportType.Image or ExportType.Docker or ExportType.Oci)
+        if (names.Count == 0 && exportType is ExportType.Image or ExportType.Registry or ExportType.Docker or ExportType.Oci)
             names.AddRange(tags);
         if (exportType is ExportType.Local or ExportType.Tar or ExportType.Oci or ExportType.Docker && dest is null)
             throw new BuildException(ErrorCode.InvalidArgument, $"--output: type={type} needs dest=");
-        if (exportType == ExportType.Image && push && names.Count == 0)
+        if (exportType is ExportType.Image or ExportType.Registry && push && names.Count == 0)
             throw new BuildException(ErrorCode.InvalidArgument, "--output: push=true needs name= or -t");
         return new ExportTarget(exportType, dest, names, push, tar);
     }

@@ -17,8 +17,12 @@ namespace Build.Engine.Caching;
 /// </remarks>
 public sealed record CacheKeyPreimage
 {
-    /// <summary>The version of the key scheme; bump it whenever the set or meaning of components changes.</summary>
-    public const int CurrentScheme = 1;
+    /// <summary>
+    /// The version of the key scheme; bump it whenever the set or meaning of components changes, or a step's
+    /// result for the same key does. 2: no-op steps commit the empty layer, and a directory source's own mode is
+    /// no longer given to the COPY destination (records of scheme 1 hold the old results).
+    /// </summary>
+    public const int CurrentScheme = 2;
 
     public CacheKeyPreimage(IEnumerable<KeyValuePair<string, string>> components, int scheme = CurrentScheme)
     {

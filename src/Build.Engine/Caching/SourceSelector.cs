@@ -39,7 +39,8 @@ public sealed class SourceSelector
             (string path, string pivot) = Normalize(source);
             if (GoGlob.HasMeta(path))
             {
-                foreach (string match in ExpandWildcards(path))
+                var matches = spec.Parents && path.Split('/').Contains("**") ? ExpandRecursive(path) : ExpandWildcards(path);
+                foreach (string match in matches)
                     AddSource(output, source, match, pivot, spec.Parents, excludes);
             }
             else
@@ -100,6 +101,37 @@ public sealed class SourceSelector
             matches = next;
         }
         return matches;
+    }
+
+    // With --parents BuildKit turns the source into an include pattern (.dockerignore syntax) on the pivot directory,
+    // where ** spans any number of directories; plain sources use Go's filepath.Match, where ** is just *.
+    // Without this, `COPY --parents apps/**/*.css /out/` would copy only files exactly one level below apps/.
+    private List<string> ExpandRecursive(string pattern)
+    {
+        string[] components = pattern.Split('/');
+        string root = string.Join('/', components.TakeWhile(c => !GoGlob.HasMeta(c)));
+        ContextEntry? rootEntry = _context.Resolve(root, followFinalSymlink: true);
+        var result = new List<string>();
+        if (rootEntry is null || rootEntry.Type != ContextEntryType.Directory)
+            return result;
+        IgnoreMatcher matcher;
+        try
+        {
+            matcher = IgnoreMatcher.Create([pattern]);
+        }
+        catch (IgnorePatternException ex)
+        {
+            throw new BuildException(ErrorCode.InvalidArgument, $"COPY source \"{pattern}\": {ex.Message}", ex);
+        }
+        foreach (ContextEntry child in ContextWalker.Walk(_context, rootEntry.Path))
+        {
+            // A matched directory brings its whole subtree; its children are not matched again.
+            if (result.Exists(r => child.Path.StartsWith(r + "/", StringComparison.Ordinal)))
+                continue;
+            if (matcher.IsIgnored(child.Path))
+                result.Add(child.Path);
+        }
+        return result;
     }
 
     private void AddSource(List<SelectedEntry> output, string original, string path, string pivot, bool parents, IgnoreMatcher excludes)

@@ -186,6 +186,23 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         }, ct);
     }
 
+    /// <summary><c>PRAGMA integrity_check</c>: one line per problem the database itself finds; empty when it is sound.</summary>
+    public Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken ct) => Task.Run<IReadOnlyList<string>>(() =>
+    {
+        using var conn = Connect();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA integrity_check";
+        using var r = cmd.ExecuteReader();
+        var problems = new List<string>();
+        while (r.Read())
+        {
+            string line = r.GetString(0);
+            if (line != "ok")
+                problems.Add("cache index: " + line);
+        }
+        return problems;
+    }, ct);
+
     private CacheRecord? QueryOne(string sql, string a, string? b)
     {
         using var conn = Connect();

@@ -14,14 +14,16 @@ public sealed class ContentWriter : Stream
 {
     private readonly string _directory;
     private readonly string _tempPath;
+    private readonly StoreLease? _lease;
     private readonly FileStream _file;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _written;
     private bool _done;
 
-    internal ContentWriter(string directory)
+    internal ContentWriter(string directory, StoreLease? lease = null)
     {
         _directory = directory;
+        _lease = lease;
         Directory.CreateDirectory(directory);
         // Same directory as the final name: rename is then atomic (one file system) and the temp
         // name (dot-prefixed) is never mistaken for a blob by ListAsync.
@@ -83,10 +85,10 @@ public sealed class ContentWriter : Stream
             _file.Flush(flushToDisk: true);
             await _file.DisposeAsync().ConfigureAwait(false);
             string final = Path.Combine(_directory, digest.Hex);
-            if (File.Exists(final))
-                File.Delete(_tempPath);
+            if (_lease is null)
+                Publish(final);
             else
-                File.Move(_tempPath, final, overwrite: true);
+                await _lease.GuardAsync(() => Publish(final), ct).ConfigureAwait(false); // the collector cannot interleave
             _done = true;
             return new StoredBlob(digest, _written);
         }
@@ -95,6 +97,22 @@ public sealed class ContentWriter : Stream
             if (!_done)
                 Abort();
         }
+    }
+
+    // An existing blob (same digest, same bytes) is kept and, under a lease, touched so the collector keeps it.
+    private bool Publish(string final)
+    {
+        if (File.Exists(final))
+        {
+            File.Delete(_tempPath);
+            if (_lease is not null)
+                StoreLease.Touch(final);
+        }
+        else
+        {
+            File.Move(_tempPath, final, overwrite: true);
+        }
+        return true;
     }
 
     private void Abort()

@@ -13,24 +13,37 @@ namespace Build.Engine.Content;
 public sealed class FileContentStore : IContentStore
 {
     private readonly string _blobs;
+    private readonly StoreLease? _lease;
 
     public FileContentStore(BuilderRoot root)
         : this(root.BlobsDirectory)
     {
     }
 
+    /// <summary>
+    /// A store whose every access on behalf of a running operation is protected from the garbage collector:
+    /// a blob that is checked, read or rewritten is touched under the store lock first (<see cref="StoreLease"/>).
+    /// </summary>
+    public FileContentStore(BuilderRoot root, StoreLease lease)
+        : this(root.BlobsDirectory) => _lease = lease;
+
     /// <param name="blobsDirectory">The directory holding <c>sha256/</c>.</param>
     public FileContentStore(string blobsDirectory) => _blobs = blobsDirectory;
 
     public string PathOf(Digest digest) => Path.Combine(_blobs, digest.Algorithm, digest.Hex);
 
-    public Task<bool> ExistsAsync(Digest digest, CancellationToken ct) => Task.FromResult(File.Exists(PathOf(digest)));
+    public Task<bool> ExistsAsync(Digest digest, CancellationToken ct) =>
+        _lease is null ? Task.FromResult(File.Exists(PathOf(digest))) : _lease.TouchAsync(PathOf(digest), ct);
 
-    public Task<Stream> OpenReadAsync(Digest digest, CancellationToken ct)
+    // Under a lease, a blob about to be used is touched first, so the collector keeps it from now on.
+    private Task ClaimAsync(Digest digest, CancellationToken ct) => _lease is null ? Task.CompletedTask : _lease.TouchAsync(PathOf(digest), ct);
+
+    public async Task<Stream> OpenReadAsync(Digest digest, CancellationToken ct)
     {
+        await ClaimAsync(digest, ct).ConfigureAwait(false);
         try
         {
-            return Task.FromResult<Stream>(new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan));
+            return new FileStream(PathOf(digest), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -40,6 +53,7 @@ public sealed class FileContentStore : IContentStore
 
     public async Task<byte[]> ReadAllAsync(Digest digest, CancellationToken ct)
     {
+        await ClaimAsync(digest, ct).ConfigureAwait(false);
         try
         {
             return await File.ReadAllBytesAsync(PathOf(digest), ct).ConfigureAwait(false);
@@ -50,10 +64,11 @@ public sealed class FileContentStore : IContentStore
         }
     }
 
-    public Task<long> GetSizeAsync(Digest digest, CancellationToken ct)
+    public async Task<long> GetSizeAsync(Digest digest, CancellationToken ct)
     {
+        await ClaimAsync(digest, ct).ConfigureAwait(false);
         var info = new FileInfo(PathOf(digest));
-        return info.Exists ? Task.FromResult(info.Length) : throw new BuildException(ErrorCode.NotFound, $"blob {digest} is not in the content store");
+        return info.Exists ? info.Length : throw new BuildException(ErrorCode.NotFound, $"blob {digest} is not in the content store");
     }
 
     public async Task<StoredBlob> WriteAsync(ReadOnlyMemory<byte> content, Digest? expected, CancellationToken ct)
@@ -61,7 +76,7 @@ public sealed class FileContentStore : IContentStore
         var digest = Digest.Compute(content.Span);
         if (expected is { } e && e != digest)
             throw new BuildException(ErrorCode.DigestMismatch, $"content hashes to {digest}, expected {e} ({content.Length} bytes)");
-        if (File.Exists(PathOf(digest)))
+        if (await ExistsAsync(digest, ct).ConfigureAwait(false))
             return new StoredBlob(digest, content.Length);
         await using var writer = OpenWriter(digest.Algorithm);
         await writer.WriteAsync(content, ct).ConfigureAwait(false);
@@ -70,7 +85,7 @@ public sealed class FileContentStore : IContentStore
 
     public async Task<StoredBlob> WriteAsync(Stream content, Digest? expected, long? expectedSize, CancellationToken ct)
     {
-        if (expected is { } e && File.Exists(PathOf(e)))
+        if (expected is { } e && await ExistsAsync(e, ct).ConfigureAwait(false))
             return new StoredBlob(e, new FileInfo(PathOf(e)).Length);
         await using var writer = OpenWriter(expected?.Algorithm ?? "sha256");
         await content.CopyToAsync(writer, 1 << 16, ct).ConfigureAwait(false);
@@ -86,7 +101,7 @@ public sealed class FileContentStore : IContentStore
 
     private ContentWriter OpenWriter(string algorithm) =>
         algorithm == "sha256"
-            ? new ContentWriter(Path.Combine(_blobs, algorithm))
+            ? new ContentWriter(Path.Combine(_blobs, algorithm), _lease)
             : throw new BuildException(ErrorCode.InvalidDigest, $"the content store keeps sha256 blobs only, not {algorithm}");
 
     public async IAsyncEnumerable<Digest> ListAsync([EnumeratorCancellation] CancellationToken ct)

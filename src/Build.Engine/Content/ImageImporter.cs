@@ -27,9 +27,9 @@ public sealed class ImageImporter
 
     /// <param name="path">A layout directory or an archive file.</param>
     /// <param name="name">Extra name for the image (only when the input holds exactly one image).</param>
-    public async Task<IReadOnlyList<ImportedImage>> ImportAsync(string path, ImageName? name, CancellationToken ct)
+    public async Task<IReadOnlyList<ImportedImage>> ImportAsync(string path, ImageReference? name, CancellationToken ct)
     {
-        List<(Descriptor Manifest, Digest Config, List<ImageName> Names)> found;
+        List<(Descriptor Manifest, Digest Config, List<ImageReference> Names)> found;
         if (Directory.Exists(path))
         {
             found = await ImportLayoutAsync(new DirectorySource(path, _content), path, ct).ConfigureAwait(false);
@@ -66,7 +66,7 @@ public sealed class ImageImporter
         var result = new List<ImportedImage>();
         foreach (var (manifest, config, names) in found)
         {
-            var distinct = names.DistinctBy(n => n.Canonical).ToList();
+            var distinct = names.DistinctBy(n => n.ToString()).ToList();
             foreach (var n in distinct)
                 await _images.SetAsync(n, manifest, ct).ConfigureAwait(false);
             if (distinct.Count == 0)
@@ -76,16 +76,16 @@ public sealed class ImageImporter
         return result;
     }
 
-    private async Task<List<(Descriptor, Digest, List<ImageName>)>> ImportLayoutAsync(ILayoutSource source, string path, CancellationToken ct)
+    private async Task<List<(Descriptor, Digest, List<ImageReference>)>> ImportLayoutAsync(ILayoutSource source, string path, CancellationToken ct)
     {
         var header = OciJson.Read(await source.ReadFileAsync("oci-layout", ct).ConfigureAwait(false), OciJson.Context.OciLayoutHeader, $"{path}: oci-layout");
         if (!header.ImageLayoutVersion.StartsWith("1.", StringComparison.Ordinal))
             throw new BuildException(ErrorCode.InvalidArchive, $"{path}: unsupported image layout version \"{header.ImageLayoutVersion}\"");
         var index = OciJson.ReadIndex(await source.ReadFileAsync("index.json", ct).ConfigureAwait(false), $"{path}: index.json");
-        var found = new List<(Descriptor, Digest, List<ImageName>)>();
+        var found = new List<(Descriptor, Digest, List<ImageReference>)>();
         foreach (var d in index.Manifests)
         {
-            var names = new List<ImageName>();
+            var names = new List<ImageReference>();
             if (NameFromAnnotations(d) is { } n)
                 names.Add(n);
             var (manifest, config) = await ImportManifestAsync(source, d, path, depth: 0, ct).ConfigureAwait(false);
@@ -99,12 +99,12 @@ public sealed class ImageImporter
     /// only a tag in org.opencontainers.image.ref.name ("oci:dir:latest"), which names no repository,
     /// so it is used only when it is a full reference.
     /// </summary>
-    private static ImageName? NameFromAnnotations(Descriptor d)
+    private static ImageReference? NameFromAnnotations(Descriptor d)
     {
-        if (d.Annotation(ImageStore.NameAnnotation) is { } full && ImageName.TryParse(full, out var n1) && n1!.Tag is not null)
+        if (d.Annotation(ImageStore.NameAnnotation) is { } full && ImageReference.TryParse(full, out var n1) && n1!.Tag is not null)
             return n1;
         if (d.Annotation(RefNameAnnotation) is { } refName && (refName.Contains('/', StringComparison.Ordinal) || refName.Contains(':', StringComparison.Ordinal))
-            && ImageName.TryParse(refName, out var n2) && n2!.Tag is not null)
+            && ImageReference.TryParse(refName, out var n2) && n2!.Tag is not null)
             return n2;
         return null;
     }
@@ -134,10 +134,10 @@ public sealed class ImageImporter
         }
     }
 
-    private async Task<List<(Descriptor, Digest, List<ImageName>)>> ImportDockerArchiveAsync(ArchiveScan scan, string path, CancellationToken ct)
+    private async Task<List<(Descriptor, Digest, List<ImageReference>)>> ImportDockerArchiveAsync(ArchiveScan scan, string path, CancellationToken ct)
     {
         var entries = OciJson.Read(await scan.ReadFileAsync("manifest.json", _content, ct).ConfigureAwait(false), OciJson.Context.DockerArchiveEntryArray, $"{path}: manifest.json");
-        var found = new List<(Descriptor, Digest, List<ImageName>)>();
+        var found = new List<(Descriptor, Digest, List<ImageReference>)>();
         var used = new HashSet<Digest>();
         foreach (var entry in entries)
         {
@@ -169,7 +169,7 @@ public sealed class ImageImporter
             };
             byte[] rawManifest = OciJson.Serialize(manifest);
             var stored2 = await _content.WriteAsync(rawManifest, null, ct).ConfigureAwait(false);
-            var names = (entry.RepoTags ?? []).Select(t => ImageName.TryParse(t, out var n) ? n! : throw new BuildException(ErrorCode.InvalidArchive, $"{path}: manifest.json: invalid RepoTag \"{t}\"")).ToList();
+            var names = (entry.RepoTags ?? []).Select(t => ImageReference.TryParse(t, out var n) ? n! : throw new BuildException(ErrorCode.InvalidArchive, $"{path}: manifest.json: invalid RepoTag \"{t}\"")).ToList();
             found.Add((stored2.ToDescriptor(MediaTypes.OciManifest), configDigest, names));
         }
         // Uncompressed layer blobs (Docker 25+ without an index) were re-stored gzip'd; drop the raw copies this import added.
@@ -181,7 +181,7 @@ public sealed class ImageImporter
         return found;
     }
 
-    private async Task AddRepoTagsAsync(ArchiveScan scan, string path, List<(Descriptor Manifest, Digest Config, List<ImageName> Names)> found, CancellationToken ct)
+    private async Task AddRepoTagsAsync(ArchiveScan scan, string path, List<(Descriptor Manifest, Digest Config, List<ImageReference> Names)> found, CancellationToken ct)
     {
         var entries = OciJson.Read(await scan.ReadFileAsync("manifest.json", _content, ct).ConfigureAwait(false), OciJson.Context.DockerArchiveEntryArray, $"{path}: manifest.json");
         foreach (var entry in entries)
@@ -192,7 +192,7 @@ public sealed class ImageImporter
             {
                 foreach (string tag in entry.RepoTags ?? [])
                 {
-                    if (ImageName.TryParse(tag, out var n))
+                    if (ImageReference.TryParse(tag, out var n))
                         f.Names.Add(n!);
                 }
             }

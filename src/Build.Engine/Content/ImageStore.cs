@@ -48,18 +48,18 @@ public sealed partial class ImageStore
             if (r is not null)
                 records.Add(r);
         }
-        return [.. records.OrderBy(r => r.Name?.ToString() ?? "~" + r.Digest, StringComparer.Ordinal)];
+        return [.. records.OrderBy(r => r.Name?.FamiliarName ?? "~" + r.Digest, StringComparer.Ordinal)];
     }
 
-    public async Task<ImageRecord?> FindAsync(ImageName name, CancellationToken ct) =>
-        await ReadEntryAsync(EntryPath(name.Canonical), ct).ConfigureAwait(false);
+    public async Task<ImageRecord?> FindAsync(ImageReference name, CancellationToken ct) =>
+        await ReadEntryAsync(EntryPath(name.ToString()), ct).ConfigureAwait(false);
 
     /// <summary>
     /// Stores <paramref name="image"/>: layers first, then config, then manifest, so a reader that
     /// finds a manifest finds everything it references (the order registries require, for the same
     /// reason); then the names. Existing blobs are skipped. With no names the image is kept untagged.
     /// </summary>
-    public async Task<Descriptor> PutImageAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct)
+    public async Task<Descriptor> PutImageAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct)
     {
         foreach (var layer in image.Layers)
         {
@@ -83,12 +83,12 @@ public sealed partial class ImageStore
     /// becomes untagged if no other name refers to it (docker's dangling image), so it stays listed
     /// until removed.
     /// </summary>
-    public async Task SetAsync(ImageName name, Descriptor target, CancellationToken ct)
+    public async Task SetAsync(ImageReference name, Descriptor target, CancellationToken ct)
     {
         if (name.Tag is null)
-            throw new BuildException(ErrorCode.InvalidArgument, $"image name \"{name}\" needs a tag to be stored (digest references are resolved, not stored)");
+            throw new BuildException(ErrorCode.InvalidArgument, $"image name \"{name.FamiliarName}\" needs a tag to be stored (digest references are resolved, not stored)");
         var previous = await FindAsync(name, ct).ConfigureAwait(false);
-        await WriteEntryAsync(name.Canonical, name, target, ct).ConfigureAwait(false);
+        await WriteEntryAsync(name.ToString(), name, target, ct).ConfigureAwait(false);
         DeleteEntry(UntaggedKey(target.Digest));
         if (previous is not null && previous.Digest != target.Digest)
             await AddUntaggedAsync(previous.Target, ct).ConfigureAwait(false);
@@ -106,7 +106,7 @@ public sealed partial class ImageStore
     public async Task TagAsync(string source, string target, CancellationToken ct)
     {
         var descriptor = await ResolveAsync(source, ct).ConfigureAwait(false);
-        await SetAsync(ImageName.Parse(target), descriptor, ct).ConfigureAwait(false);
+        await SetAsync(ImageReference.Parse(target), descriptor, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -116,12 +116,12 @@ public sealed partial class ImageStore
     /// </summary>
     public async Task<IReadOnlyList<string>> RemoveAsync(string reference, CancellationToken ct)
     {
-        if (ImageName.TryParse(reference, out var name) && name!.Tag is not null && name.Digest is null)
+        if (ImageReference.TryParse(reference, out var name) && name!.Tag is not null && name.Digest is null)
         {
             if (await FindAsync(name, ct).ConfigureAwait(false) is not null)
             {
-                DeleteEntry(name.Canonical);
-                return [name.ToString()];
+                DeleteEntry(name.ToString());
+                return [name.FamiliarName];
             }
         }
         var digest = await ResolveIdAsync(reference, ct).ConfigureAwait(false)
@@ -131,8 +131,8 @@ public sealed partial class ImageStore
         {
             if (r.Digest != digest)
                 continue;
-            DeleteEntry(r.Name is null ? UntaggedKey(r.Digest) : r.Name.Canonical);
-            removed.Add(r.Name?.ToString() ?? r.Digest.ToString());
+            DeleteEntry(r.Name is null ? UntaggedKey(r.Digest) : r.Name.ToString());
+            removed.Add(r.Name?.FamiliarName ?? r.Digest.ToString());
         }
         return removed;
     }
@@ -147,7 +147,7 @@ public sealed partial class ImageStore
 
     public async Task<Descriptor?> TryResolveAsync(string reference, CancellationToken ct)
     {
-        if (ImageName.TryParse(reference, out var name))
+        if (ImageReference.TryParse(reference, out var name))
         {
             if (name!.Digest is { } d)
                 return await DescriptorOfStoredAsync(d, ct).ConfigureAwait(false);
@@ -222,14 +222,14 @@ public sealed partial class ImageStore
     private string EntryPath(string key) =>
         Path.Combine(_directory, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))) + ".json");
 
-    private async Task WriteEntryAsync(string key, ImageName? name, Descriptor target, CancellationToken ct)
+    private async Task WriteEntryAsync(string key, ImageReference? name, Descriptor target, CancellationToken ct)
     {
         var annotations = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [UpdatedAnnotation] = Rfc3339JsonConverter.Format(_time.GetUtcNow()),
         };
         if (name is not null)
-            annotations[NameAnnotation] = name.Canonical;
+            annotations[NameAnnotation] = name.ToString();
         var entry = new Descriptor { MediaType = target.MediaType, Digest = target.Digest, Size = target.Size, Platform = target.Platform, Annotations = annotations };
         Directory.CreateDirectory(_directory);
         string path = EntryPath(key);
@@ -262,7 +262,7 @@ public sealed partial class ImageStore
         string? nameText = d.Annotation(NameAnnotation);
         DateTimeOffset? updated = d.Annotation(UpdatedAnnotation) is { } u ? Rfc3339JsonConverter.Parse(u) : null;
         var target = d with { Annotations = null };
-        return new ImageRecord(nameText is null ? null : ImageName.Parse(nameText), target, updated);
+        return new ImageRecord(nameText is null ? null : ImageReference.Parse(nameText), target, updated);
     }
 
     [GeneratedRegex("^[0-9a-f]{4,64}$")]

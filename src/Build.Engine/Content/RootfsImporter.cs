@@ -11,7 +11,7 @@ namespace Build.Engine.Content;
 /// </summary>
 public static class RootfsImporter
 {
-    public static async Task<ImportedImage> ImportAsync(ImageStore images, string path, ImageName? name, RootfsImportOptions options, CancellationToken ct)
+    public static async Task<ImportedImage> ImportAsync(ImageStore images, string path, ImageReference? name, RootfsImportOptions options, CancellationToken ct)
     {
         var content = images.Content;
         Digest diffId;
@@ -56,7 +56,7 @@ public static class RootfsImporter
         image = Mutate.WithCreated(image, options.Created);
         if (options.Change is not null)
             image = Mutate.WithConfig(image, options.Change);
-        var names = name is null ? Array.Empty<ImageName>() : [name];
+        var names = name is null ? Array.Empty<ImageReference>() : [name];
         var descriptor = await images.PutImageAsync(image, names, ct).ConfigureAwait(false);
         return new ImportedImage(descriptor, image.ConfigDigest(), names);
     }

@@ -25,7 +25,7 @@ public static class StoreVerifier
         }
         foreach (var record in await images.ListAsync(ct).ConfigureAwait(false))
         {
-            string who = record.Name is null ? $"untagged image {record.Digest}" : $"image {record.Name}";
+            string who = record.Name is null ? $"untagged image {record.Digest}" : $"image {record.Name.FamiliarName}";
             await CheckAsync(content, record.Target, who, corrupt, problems, depth: 0, ct).ConfigureAwait(false);
         }
         return problems;

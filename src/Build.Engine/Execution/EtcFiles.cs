@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Text;
+using Build.Engine.Archive.Native;
 
 namespace Build.Engine.Execution;
 
@@ -43,4 +45,38 @@ public static class EtcFiles
 
     private static bool IsLoopback(string address) =>
         address.StartsWith("127.", StringComparison.Ordinal) || address == "::1";
+
+    /// <summary>
+    /// Writes the three files for <paramref name="spec"/> into <paramref name="stepDir"/> (0644 whatever
+    /// the umask, so a non-root step user can read them) and returns their bind mounts.
+    /// </summary>
+    public static ImmutableArray<ExecMount> Write(ExecSpec spec, string stepDir, string hostResolvConf)
+    {
+        // Synchronous on purpose: a few hundred bytes each, and every async file call on Linux is a
+        // thread-pool hop, which on a loaded machine costs more than the write (per RUN step).
+        ArgumentNullException.ThrowIfNull(spec);
+        string? hostResolv = null;
+        try
+        {
+            hostResolv = File.ReadAllText(hostResolvConf);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // No host resolv.conf: the default nameservers are used.
+        }
+        var hosts = Path.Combine(stepDir, "hosts");
+        var resolv = Path.Combine(stepDir, "resolv.conf");
+        var hostname = Path.Combine(stepDir, "hostname");
+        File.WriteAllText(hosts, Hosts(spec.Hostname));
+        File.WriteAllText(resolv, ResolvConf(hostResolv, spec.Network));
+        File.WriteAllText(hostname, Hostname(spec.Hostname));
+        foreach (var f in (string[])[hosts, resolv, hostname])
+            LibC.FchmodAt(LibC.AT_FDCWD, f, 0b110_100_100, 0);
+        return
+        [
+            new BindMount(hosts, "/etc/hosts", ReadOnly: false),
+            new BindMount(resolv, "/etc/resolv.conf", ReadOnly: false),
+            new BindMount(hostname, "/etc/hostname", ReadOnly: false),
+        ];
+    }
 }

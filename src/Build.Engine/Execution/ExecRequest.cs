@@ -10,6 +10,9 @@ public sealed record ExecRequest
 {
     public required string RootfsPath { get; init; }
 
+    /// <summary>An overlay the sandbox mounts on <see cref="RootfsPath"/> in its own mount namespace.</summary>
+    public OverlayRootfs? Overlay { get; init; }
+
     /// <summary>Exec form: the argv. Shell form: one element, the command line.</summary>
     public required ImmutableArray<string> Command { get; init; }
 

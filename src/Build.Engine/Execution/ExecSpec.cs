@@ -8,8 +8,13 @@ namespace Build.Engine.Execution;
 /// </summary>
 public sealed record ExecSpec
 {
-    /// <summary>The root filesystem: a mounted snapshot (overlay) or a plain directory.</summary>
+    /// <summary>The root filesystem: a mounted snapshot, a plain directory, or (with <see cref="Overlay"/>)
+    /// the empty directory the sandbox mounts the overlay on.</summary>
     public required string RootfsPath { get; init; }
+
+    /// <summary>When set, the sandbox mounts this overlay on <see cref="RootfsPath"/> in the step's own mount
+    /// namespace instead of using the directory as it is.</summary>
+    public OverlayRootfs? Overlay { get; init; }
 
     /// <summary>The command; <c>Args[0]</c> is looked up in the command's PATH when it has no slash.</summary>
     public required ImmutableArray<string> Args { get; init; }

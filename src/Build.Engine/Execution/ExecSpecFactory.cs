@@ -26,6 +26,7 @@ public static class ExecSpecFactory
         return new ExecSpec
         {
             RootfsPath = request.RootfsPath,
+            Overlay = request.Overlay,
             Args = args,
             Env = BuildEnv(request.Env, user),
             WorkingDirectory = NormalizeWorkingDirectory(request.WorkingDirectory),

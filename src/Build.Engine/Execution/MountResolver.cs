@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 using Build.Engine.Graph;
 
@@ -75,8 +76,8 @@ public sealed class MountResolver
                         secretsDir ??= MountSecretsTmpfs(scratch, cleanup);
                         var file = Path.Combine(secretsDir, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         await File.WriteAllBytesAsync(file, bytes, ct).ConfigureAwait(false);
-                        Check(ExecNative.chown(file, (uint)secret.Uid, (uint)secret.Gid), $"RUN --mount=type=secret,id={secret.Id}: chown");
-                        Check(ExecNative.chmod(file, (uint)secret.Mode), $"RUN --mount=type=secret,id={secret.Id}: chmod");
+                        Check(LibC.FchownAt(LibC.AT_FDCWD, file, (uint)secret.Uid, (uint)secret.Gid, 0), $"RUN --mount=type=secret,id={secret.Id}: chown");
+                        Check(LibC.FchmodAt(LibC.AT_FDCWD, file, (uint)secret.Mode, 0), $"RUN --mount=type=secret,id={secret.Id}: chmod");
                         result.Add(new BindMount(file, target, ReadOnly: true));
                         break;
                     case InlineFileMount inline:
@@ -87,9 +88,13 @@ public sealed class MountResolver
                             var path = Path.Combine(dir, f.Name.TrimStart('/'));
                             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                             await File.WriteAllTextAsync(path, f.Content, ct).ConfigureAwait(false);
-                            Check(ExecNative.chmod(path, (uint)f.Mode), "inline file " + f.Name);
+                            Check(LibC.FchmodAt(LibC.AT_FDCWD, path, (uint)f.Mode, 0), "inline file " + f.Name);
                         }
                         result.Add(new BindMount(dir, inline.Target, ReadOnly: true));
+                        break;
+                    case SshMount { Required: false }:
+                        // BuildKit skips an optional ssh mount when the build forwards no agent (this builder never does):
+                        // `RUN --mount=type=ssh git fetch` on a public remote must still build.
                         break;
                     case SshMount ssh:
                         throw new BuildException(ErrorCode.InvalidArgument,
@@ -158,8 +163,8 @@ public sealed class MountResolver
                 throw new BuildException(ErrorCode.NotFound, $"{name}: source {cache.SourcePath} in {cache.From} is not a directory");
             CopyTree(source, dir, name);
         }
-        Check(ExecNative.chown(dir, (uint)cache.Uid, (uint)cache.Gid), name + ": chown");
-        Check(ExecNative.chmod(dir, (uint)cache.Mode), name + ": chmod");
+        Check(LibC.FchownAt(LibC.AT_FDCWD, dir, (uint)cache.Uid, (uint)cache.Gid, 0), name + ": chown");
+        Check(LibC.FchmodAt(LibC.AT_FDCWD, dir, (uint)cache.Mode, 0), name + ": chmod");
     }
 
     private ExecMount ResolveBind(Graph.BindMount bind, MountSources sources, string scratch, int index, List<Action> cleanup)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
 namespace Build.Engine.Execution;
@@ -54,12 +55,11 @@ public sealed class NamespaceExecutor : IExecutor
         StepCgroup? cgroup = null;
         try
         {
-            var systemMounts = await WriteEtcFilesAsync(spec, stepDir, ct).ConfigureAwait(false);
+            var systemMounts = EtcFiles.Write(spec, stepDir, _options.HostResolvConf);
             if (!spec.Limits.IsUnlimited)
                 cgroup = StepCgroup.Create(_cgroups.Value, _options.CgroupParent, id, spec.Limits);
             var specPath = Path.Combine(stepDir, "spec");
-            await File.WriteAllBytesAsync(specPath,
-                SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []), ct).ConfigureAwait(false);
+            File.WriteAllBytes(specPath, SandboxSpecWriter.Write(spec, systemMounts, cgroup?.ProcsFiles ?? []));
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             if (spec.Timeout is { } t)
@@ -90,34 +90,6 @@ public sealed class NamespaceExecutor : IExecutor
             cgroup?.Dispose();
             TryDeleteDirectory(stepDir);
         }
-    }
-
-    private async Task<ImmutableArray<ExecMount>> WriteEtcFilesAsync(ExecSpec spec, string stepDir, CancellationToken ct)
-    {
-        string? hostResolv = null;
-        try
-        {
-            hostResolv = await File.ReadAllTextAsync(_options.HostResolvConf, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // No host resolv.conf: the default nameservers are used.
-        }
-        var hosts = Path.Combine(stepDir, "hosts");
-        var resolv = Path.Combine(stepDir, "resolv.conf");
-        var hostname = Path.Combine(stepDir, "hostname");
-        await File.WriteAllTextAsync(hosts, EtcFiles.Hosts(spec.Hostname), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(resolv, EtcFiles.ResolvConf(hostResolv, spec.Network), ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(hostname, EtcFiles.Hostname(spec.Hostname), ct).ConfigureAwait(false);
-        // 0644 whatever the umask: a non-root step user must be able to read them.
-        foreach (var f in (string[])[hosts, resolv, hostname])
-            ExecNative.chmod(f, 0b110_100_100);
-        return
-        [
-            new BindMount(hosts, "/etc/hosts", ReadOnly: false),
-            new BindMount(resolv, "/etc/resolv.conf", ReadOnly: false),
-            new BindMount(hostname, "/etc/hostname", ReadOnly: false),
-        ];
     }
 
     private static void TryDeleteDirectory(string dir)
@@ -171,8 +143,8 @@ public sealed class NamespaceExecutor : IExecutor
             var (statusR, statusW) = Pipe();
             int pid;
             var actions = NativeMemory.AllocZeroed(512);
-            var path = Utf8(helper);
-            var spec = Utf8(specPath);
+            var path = ExecNative.Utf8(helper);
+            var spec = ExecNative.Utf8(specPath);
             try
             {
                 ExecNative.posix_spawn_file_actions_init(actions);
@@ -188,7 +160,7 @@ public sealed class NamespaceExecutor : IExecutor
                 if (rc != 0)
                 {
                     foreach (var fd in (int[])[outR, errR, statusR])
-                        ExecNative.close(fd);
+                        LibC.Close(fd);
                     throw new BuildException(ErrorCode.SandboxFailed, $"cannot start {helper}: {Marshal.GetPInvokeErrorMessage(rc)}");
                 }
             }
@@ -199,7 +171,7 @@ public sealed class NamespaceExecutor : IExecutor
                 NativeMemory.Free(path);
                 NativeMemory.Free(spec);
                 foreach (var fd in (int[])[outW, errW, statusW])
-                    ExecNative.close(fd);
+                    LibC.Close(fd);
             }
             var pidfd = ExecNative.PidfdOpen(pid);
             var process = new SandboxProcess(pid, pidfd, [outR, errR, statusR], output, tailLines);
@@ -250,7 +222,7 @@ public sealed class NamespaceExecutor : IExecutor
                         continue;
                     if (n <= 0)
                     {
-                        ExecNative.close(fds[i].Fd);
+                        LibC.Close(fds[i].Fd);
                         fds[i].Fd = -1;
                         open--;
                         continue;
@@ -279,7 +251,7 @@ public sealed class NamespaceExecutor : IExecutor
             }
             for (var i = 0; i < 3; i++)
                 if (fds[i].Fd >= 0)
-                    ExecNative.close(fds[i].Fd);
+                    LibC.Close(fds[i].Fd);
             int waitStatus = 0;
             while (ExecNative.waitpid(_pid, &waitStatus, 0) < 0 && Marshal.GetLastPInvokeError() == ExecNative.EIntr)
             {
@@ -288,7 +260,7 @@ public sealed class NamespaceExecutor : IExecutor
             {
                 _reaped = true;
                 if (_pidfd >= 0)
-                    ExecNative.close(_pidfd);
+                    LibC.Close(_pidfd);
             }
             _done.SetResult(Parse(Encoding.UTF8.GetString([.. status]), waitStatus, _tail.Lines(), sinkError));
         }
@@ -332,19 +304,10 @@ public sealed class NamespaceExecutor : IExecutor
             if (w <= 3)
             {
                 var moved = ExecNative.fcntl(w, ExecNative.FDupfdCloexec, 10);
-                ExecNative.close(w);
+                LibC.Close(w);
                 w = moved;
             }
             return (fds[0], w);
-        }
-
-        private static byte* Utf8(string s)
-        {
-            var bytes = Encoding.UTF8.GetBytes(s);
-            var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-            bytes.CopyTo(new Span<byte>(p, bytes.Length));
-            p[bytes.Length] = 0;
-            return p;
         }
     }
 }

@@ -18,6 +18,20 @@ public static class RootfsPath
         ArgumentNullException.ThrowIfNull(root);
         ArgumentNullException.ThrowIfNull(path);
         root = Path.GetFullPath(root).TrimEnd('/');
+        // LinkTarget is readlink(2): null for a non-link or a missing path.
+        var rel = ResolveRelative(path, r => new FileInfo(root + "/" + r).LinkTarget, root);
+        return rel.Length == 0 ? root : root + "/" + rel;
+    }
+
+    /// <summary>
+    /// The same resolution over any tree (e.g. a stack of layers not mounted anywhere):
+    /// <paramref name="readLink"/> gives the link target of a path relative to the root (no leading
+    /// slash), or null when it is not a symlink or does not exist. Returns the resolved relative path.
+    /// </summary>
+    public static string ResolveRelative(string path, Func<string, string?> readLink, string rootName = "the rootfs")
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(readLink);
         var pending = new Stack<string>(Split(path).Reverse());
         var resolved = new List<string>();
         var links = 0;
@@ -32,13 +46,11 @@ public static class RootfsPath
                     resolved.RemoveAt(resolved.Count - 1);
                 continue;
             }
-            var candidate = root + "/" + string.Join('/', resolved.Append(part));
-            // LinkTarget is readlink(2): null for a non-link or a missing path.
-            var target = new FileInfo(candidate).LinkTarget;
+            var target = readLink(string.Join('/', resolved.Append(part)));
             if (target is not null)
             {
                 if (++links > MaxLinks)
-                    throw new BuildException(ErrorCode.UnsafePath, $"too many levels of symbolic links resolving {path} in {root}");
+                    throw new BuildException(ErrorCode.UnsafePath, $"too many levels of symbolic links resolving {path} in {rootName}");
                 if (target.StartsWith('/'))
                     resolved.Clear();
                 foreach (var p in Split(target).Reverse())
@@ -47,7 +59,7 @@ public static class RootfsPath
             }
             resolved.Add(part);
         }
-        return resolved.Count == 0 ? root : root + "/" + string.Join('/', resolved);
+        return string.Join('/', resolved);
     }
 
     private static IEnumerable<string> Split(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries);

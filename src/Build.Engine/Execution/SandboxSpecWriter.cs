@@ -25,6 +25,15 @@ internal static class SandboxSpecWriter
         static string N(long v) => v.ToString(CultureInfo.InvariantCulture);
 
         Add("rootfs", spec.RootfsPath);
+        if (spec.Overlay is { } overlay)
+        {
+            if (overlay.LowersTopFirst.IsEmpty)
+                throw new ArgumentException("an overlay root needs at least one lower dir", nameof(spec));
+            foreach (var lower in overlay.LowersTopFirst)
+                Add("overlay-lower", lower);
+            Add("overlay-upper", overlay.UpperDir);
+            Add("overlay-work", overlay.WorkDir);
+        }
         Add("hostname", spec.Hostname);
         Add("net", spec.Network == NetworkMode.None ? "none" : "host");
         Add("cwd", spec.WorkingDirectory);

@@ -111,12 +111,13 @@ public sealed class StepCgroup : IDisposable
     }
 
     /// <summary>How many processes of the step the OOM killer killed.</summary>
-    public long OomKills()
+    public long OomKills() => _memoryDir is null ? 0 : ReadOomKills(_memoryDir, _v2);
+
+    /// <summary>The OOM kill counter of a memory cgroup directory (0 when unreadable).</summary>
+    public static long ReadOomKills(string memoryDir, bool v2)
     {
-        if (_memoryDir is null)
-            return 0;
         // v2: memory.events "oom_kill N"; v1: memory.oom_control "oom_kill N" (kernel 4.13+).
-        var file = Path.Combine(_memoryDir, _v2 ? "memory.events" : "memory.oom_control");
+        var file = Path.Combine(memoryDir, v2 ? "memory.events" : "memory.oom_control");
         try
         {
             foreach (var line in File.ReadAllLines(file))

@@ -11,7 +11,7 @@ namespace Build.Engine.Export;
 /// </summary>
 public sealed class DockerArchiveExporter(string file) : IImageExporter
 {
-    public Task ExportAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct) =>
+    public Task ExportAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct) =>
         AtomicOutput.WriteFileAsync(file, async fs =>
         {
             await using var tar = new TarArchiveWriter(fs);
@@ -34,7 +34,7 @@ public sealed class DockerArchiveExporter(string file) : IImageExporter
             var entry = new DockerArchiveEntry
             {
                 Config = configPath,
-                RepoTags = names.Count == 0 ? null : [.. names.Where(n => n.Tag is not null).Select(n => n.Repository + ":" + n.Tag)],
+                RepoTags = names.Count == 0 ? null : [.. names.Where(n => n.Tag is not null).Select(n => n.FamiliarRepository + ":" + n.Tag)],
                 Layers = layerPaths,
             };
             await tar.AddFileAsync("manifest.json", OciJson.Serialize<DockerArchiveEntry[]>([entry], OciJson.Context.DockerArchiveEntryArray), ct).ConfigureAwait(false);
@@ -44,8 +44,8 @@ public sealed class DockerArchiveExporter(string file) : IImageExporter
                 var repositories = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
                 foreach (var n in names.Where(n => n.Tag is not null))
                 {
-                    if (!repositories.TryGetValue(n.Repository, out var tags))
-                        repositories[n.Repository] = tags = new(StringComparer.Ordinal);
+                    if (!repositories.TryGetValue(n.FamiliarRepository, out var tags))
+                        repositories[n.FamiliarRepository] = tags = new(StringComparer.Ordinal);
                     tags[n.Tag!] = image.Layers[^1].DiffId.Hex;
                 }
                 await tar.AddFileAsync("repositories", OciJson.Serialize(repositories, OciJson.Context.DictionaryStringDictionaryStringString), ct).ConfigureAwait(false);

@@ -13,4 +13,6 @@ public enum ExportType
     Local,
     /// <summary>The final filesystem as a tar.</summary>
     Tar,
+    /// <summary>Pushed to a registry under the given names, not stored locally (buildx's <c>type=registry</c>).</summary>
+    Registry,
 }

@@ -13,5 +13,5 @@ public interface IImageExporter
     /// <param name="image">The image to write.</param>
     /// <param name="names">Names to record with it (RepoTags, index annotations, store names); may be empty.</param>
     /// <param name="ct">Cancels the export; the output is then not created.</param>
-    Task ExportAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct);
+    Task ExportAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct);
 }

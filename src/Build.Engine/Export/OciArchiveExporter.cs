@@ -6,7 +6,7 @@ namespace Build.Engine.Export;
 /// <summary>Saves an image as an OCI image layout inside a tar file (skopeo's <c>oci-archive:</c>), written atomically.</summary>
 public sealed class OciArchiveExporter(string file) : IImageExporter
 {
-    public Task ExportAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct) =>
+    public Task ExportAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct) =>
         AtomicOutput.WriteFileAsync(file, async fs =>
         {
             await using var tar = new TarArchiveWriter(fs);

@@ -11,7 +11,7 @@ namespace Build.Engine.Export;
 /// </summary>
 public sealed class OciLayoutExporter(string directory) : IImageExporter
 {
-    public async Task ExportAsync(IImage image, IReadOnlyList<ImageName> names, CancellationToken ct)
+    public async Task ExportAsync(IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct)
     {
         string dir = Path.GetFullPath(directory);
         bool exists = Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any();
@@ -39,7 +39,7 @@ public sealed class OciLayoutExporter(string directory) : IImageExporter
         }
     }
 
-    private static async Task WriteIntoAsync(string dir, IImage image, IReadOnlyList<ImageName> names, CancellationToken ct)
+    private static async Task WriteIntoAsync(string dir, IImage image, IReadOnlyList<ImageReference> names, CancellationToken ct)
     {
         foreach (var (d, open) in OciLayoutIndex.Blobs(image))
             await WriteBlobAsync(dir, d, open, ct).ConfigureAwait(false);

@@ -12,7 +12,7 @@ internal static class OciLayoutIndex
 {
     public const string RefName = "org.opencontainers.image.ref.name";
 
-    public static IReadOnlyList<Descriptor> EntriesFor(IImage image, IReadOnlyList<ImageName> names)
+    public static IReadOnlyList<Descriptor> EntriesFor(IImage image, IReadOnlyList<ImageReference> names)
     {
         var d = image.ManifestDescriptor();
         if (names.Count == 0)
@@ -21,7 +21,7 @@ internal static class OciLayoutIndex
         {
             Annotations = new Dictionary<string, string>
             {
-                [ImageStore.NameAnnotation] = n.Canonical,
+                [ImageStore.NameAnnotation] = n.ToString(),
                 [RefName] = n.Tag ?? n.Digest?.ToString() ?? "latest",
             },
         })];

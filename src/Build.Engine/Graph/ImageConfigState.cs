@@ -6,8 +6,8 @@ namespace Build.Engine.Graph;
 /// The parts of an image configuration that Dockerfile instructions change (docker's <c>config</c> object plus the
 /// top-level <c>author</c>). A stage starts from its base's state and each step's <see cref="Op.Apply"/> folds into
 /// it; the solver maps the result onto the OCI config (keeping the base config's other fields).
-/// Null lists mean "not set" (omitted from JSON), which docker distinguishes from an empty list
-/// (<c>ENTRYPOINT []</c> is stored as an empty array).
+/// Null lists mean "not set"; an empty list is an explicit reset (<c>ENTRYPOINT []</c>), which matters inside the fold
+/// but is written to the image config as an absent field, as BuildKit writes it.
 /// </summary>
 public sealed record ImageConfigState
 {

@@ -61,8 +61,10 @@ public static class ImageConfigStateMapping
         {
             User = state.User.Length == 0 ? null : state.User,
             Env = state.Env.Count == 0 ? null : state.Env.Select(e => e.ToString()).ToList(),
-            Entrypoint = state.Entrypoint,
-            Cmd = state.Cmd,
+            // `ENTRYPOINT []` and `CMD []` reset the value; BuildKit's config types omit empty lists, so the
+            // field is absent (docker 20.10 here writes null), never `[]`.
+            Entrypoint = state.Entrypoint is { Count: > 0 } ep ? ep : null,
+            Cmd = state.Cmd is { Count: > 0 } cmd ? cmd : null,
             ArgsEscaped = state.ArgsEscaped,
             WorkingDir = state.WorkingDir.Length == 0 ? null : state.WorkingDir,
             Labels = state.Labels.Count == 0 ? null : state.Labels.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),

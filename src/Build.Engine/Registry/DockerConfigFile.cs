@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;

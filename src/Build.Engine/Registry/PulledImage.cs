@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using Build.Engine.Oci;
 
 namespace Build.Engine.Registry;

@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;

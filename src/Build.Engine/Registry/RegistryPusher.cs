@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 

@@ -1,3 +1,5 @@
+using Build.Engine.Archive.Native;
+
 namespace Build.Engine.Snapshots;
 
 /// <summary>
@@ -52,41 +54,42 @@ internal static class LayerCopier
     }
 
     /// <summary>Copies a non-directory entry with its metadata (regular files keep hard links made through <paramref name="links"/>).</summary>
-    public static void CopyEntry(string source, string dest, in SnapshotNative.Statx st, Dictionary<(uint, uint, ulong), string>? links)
+    public static void CopyEntry(string source, string dest, in FileStatus st, Dictionary<(uint, uint, ulong), string>? links)
     {
-        switch (st.Type)
+        switch (st.FileType)
         {
-            case SnapshotNative.SIfreg:
-                var key = (st.DevMajor, st.DevMinor, st.Ino);
+            case LibC.S_IFREG:
+                var key = (st.DevMajor, st.DevMinor, st.Inode);
                 if (st.Nlink > 1 && links is not null)
                 {
-                    if (links.TryGetValue(key, out var first) && SnapshotNative.link(first, dest) == 0)
+                    if (links.TryGetValue(key, out var first) && LibC.LinkAt(LibC.AT_FDCWD, first, LibC.AT_FDCWD, dest, 0) == 0)
                         return;
                     links[key] = dest;
                 }
                 File.Copy(source, dest, overwrite: false);
                 break;
-            case SnapshotNative.SIflnk:
+            case LibC.S_IFLNK:
                 File.CreateSymbolicLink(dest, new FileInfo(source).LinkTarget!);
                 break;
-            case SnapshotNative.SIfchr or SnapshotNative.SIfblk or SnapshotNative.SIfifo or SnapshotNative.SIfsock:
-                if (SnapshotNative.mknod(dest, st.Mode, SnapshotNative.MakeDev(st.RdevMajor, st.RdevMinor)) != 0)
-                    throw new IOException($"mknod {dest}: {SnapshotNative.LastError()}");
+            case LibC.S_IFCHR or LibC.S_IFBLK or LibC.S_IFIFO or LibC.S_IFSOCK:
+                SnapshotNative.Check(LibC.MknodAt(LibC.AT_FDCWD, dest, st.Mode, LibC.MakeDev(st.RdevMajor, st.RdevMinor)), "mknod", dest);
                 break;
             default:
-                throw new IOException($"unsupported file type 0x{st.Type:x} at {source}");
+                throw new IOException($"unsupported file type 0x{st.FileType:x} at {source}");
         }
         CopyMetadata(st, dest);
     }
 
-    public static void CopyMetadata(in SnapshotNative.Statx st, string dest)
+    public static void CopyMetadata(in FileStatus st, string dest)
     {
-        if (SnapshotNative.lchown(dest, st.Uid, st.Gid) != 0)
-            throw new IOException($"lchown {dest}: {SnapshotNative.LastError()}");
+        SnapshotNative.Check(LibC.FchownAt(LibC.AT_FDCWD, dest, st.Uid, st.Gid, LibC.AT_SYMLINK_NOFOLLOW), "lchown", dest);
         // chmod after chown: chown clears setuid/setgid bits.
-        if (st.Type != SnapshotNative.SIflnk && SnapshotNative.chmod(dest, st.Mode & 0xFFFu) != 0)
-            throw new IOException($"chmod {dest}: {SnapshotNative.LastError()}");
-        SnapshotNative.SetTimes(dest, st.Atime, st.Mtime);
+        if (!st.IsSymlink)
+            SnapshotNative.Check(LibC.FchmodAt(LibC.AT_FDCWD, dest, st.Mode & 0xFFFu, 0), "chmod", dest);
+        // Layers carry no atime: both times get the mtime.
+        var errno = LibC.UtimensAt(LibC.AT_FDCWD, dest, st.MtimeSeconds, st.MtimeNanoseconds, LibC.AT_SYMLINK_NOFOLLOW);
+        if (errno != 0)
+            throw new IOException($"utimensat {dest}: {LibC.ErrnoText(errno)}");
     }
 
     public static void Remove(string path)

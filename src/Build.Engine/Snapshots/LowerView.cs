@@ -82,7 +82,7 @@ public sealed class LowerView
 
     public static bool IsOpaque(string dir)
     {
-        var v = SnapshotNative.GetXattr(dir, OpaqueXattr);
+        var v = Archive.Native.LibC.GetXattr(dir, OpaqueXattr);
         return v is [(byte)'y', ..];
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Build.Engine.Archive;
+using Build.Engine.Execution;
 
 namespace Build.Engine.Snapshots;
 
@@ -15,8 +16,9 @@ public sealed class RootfsSnapshot : IAsyncDisposable
     private bool _mounted;
 
     internal RootfsSnapshot(string dir, string path, string? upper, SnapshotMode mode, ImmutableArray<string> lowersTopFirst,
-        IReadOnlyDictionary<string, (long, uint)>? copiedCtimes)
+        IReadOnlyDictionary<string, (long, uint)>? copiedCtimes, OverlayRootfs? pendingOverlay)
     {
+        PendingOverlay = pendingOverlay;
         _dir = dir;
         Path = path;
         UpperDir = upper;
@@ -24,11 +26,36 @@ public sealed class RootfsSnapshot : IAsyncDisposable
         LowersTopFirst = lowersTopFirst;
         _lower = new LowerView(lowersTopFirst);
         _copiedCtimes = copiedCtimes;
-        _mounted = mode == SnapshotMode.Overlay;
+        _mounted = mode == SnapshotMode.Overlay && pendingOverlay is null;
     }
 
     /// <summary>The root filesystem to run in (the overlay mount point, or the copy).</summary>
     public string Path { get; }
+
+    /// <summary>
+    /// For a step's rootfs (<see cref="SnapshotStore.PrepareStepRootfsAsync"/>) in overlay mode: the overlay the
+    /// sandbox mounts on <see cref="Path"/> in its own mount namespace; <see cref="Path"/> itself stays an
+    /// empty directory on the host. Null when <see cref="Path"/> is ready to use as it is.
+    /// </summary>
+    public OverlayRootfs? PendingOverlay { get; }
+
+    /// <summary>
+    /// The host path of <paramref name="pathInRootfs"/> as the step will see it before it runs, symlinks
+    /// followed and clamped to the rootfs (null when absent). Works whether or not the overlay is mounted:
+    /// an unmounted one is read through its layers (its upper dir is still empty).
+    /// </summary>
+    public string? HostPath(string pathInRootfs)
+    {
+        ArgumentNullException.ThrowIfNull(pathInRootfs);
+        if (PendingOverlay is null)
+        {
+            var host = RootfsPath.Resolve(Path, pathInRootfs);
+            return System.IO.Path.Exists(host) ? host : null;
+        }
+        var rel = RootfsPath.ResolveRelative(pathInRootfs,
+            r => _lower.Find(r) is { } p ? new FileInfo(p).LinkTarget : null, Path);
+        return _lower.Find(rel);
+    }
 
     /// <summary>The overlay upper dir (overlay mode only): overlay-native whiteouts, the step's diff.</summary>
     public string? UpperDir { get; }
@@ -88,7 +115,7 @@ public sealed class RootfsSnapshot : IAsyncDisposable
             {
                 var source = LowerView.Join(Path, e.Path);
                 var st = SnapshotNative.Lstat(source);
-                result.Add(e with { Type = LayerEntryType.RegularFile, LinkTarget = null, SourcePath = source, Size = (long)st.Size });
+                result.Add(e with { Type = LayerEntryType.RegularFile, LinkTarget = null, SourcePath = source, Size = st.Size });
             }
             else
             {
@@ -119,19 +146,18 @@ public sealed class RootfsSnapshot : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         Unmount();
-        return new ValueTask(Task.Run(() =>
+        // In the caller's thread: a Task.Run hop per step costs more than deleting a small tree.
+        try
         {
-            try
-            {
-                Directory.Delete(_dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the store's garbage collection (e.g. a busy mount); never fail a build for it.
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
-        }));
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the store's garbage collection (e.g. a busy mount); never fail a build for it.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return ValueTask.CompletedTask;
     }
 }

@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 
+using Build.Engine.Archive.Native;
+
 namespace Build.Engine.Snapshots;
 
 /// <summary>Computes a step's <see cref="SnapshotDiff"/> from an overlay upper dir or, in copy mode, by
@@ -79,7 +81,7 @@ internal static class SnapshotDiffer
             var st = SnapshotNative.Lstat(entry);
             lowerChildren.TryGetValue(name, out var lowerPath);
             var lowerIsDir = lowerPath is not null && SnapshotNative.Lstat(lowerPath).IsDirectory;
-            var rewritten = !st.IsDirectory && (!ctimes.TryGetValue(childRel, out var ctime) || ctime != (st.Ctime.Sec, st.Ctime.Nsec));
+            var rewritten = !st.IsDirectory && (!ctimes.TryGetValue(childRel, out var ctime) || ctime != (st.CtimeSeconds, st.CtimeNanoseconds));
             if (lowerPath is null || rewritten || !SameMetadata(entry, lowerPath, st))
                 changes.Add(new SnapshotChange(childRel, SnapshotChangeKind.Changed, entry));
             if (st.IsDirectory)
@@ -90,18 +92,18 @@ internal static class SnapshotDiffer
                 changes.Add(new SnapshotChange(rel.Length == 0 ? name : rel + "/" + name, SnapshotChangeKind.Deleted, null));
     }
 
-    private static bool SameMetadata(string path, string lowerPath, in SnapshotNative.Statx st)
+    private static bool SameMetadata(string path, string lowerPath, in FileStatus st)
     {
         var lo = SnapshotNative.Lstat(lowerPath);
         if (st.Mode != lo.Mode || st.Uid != lo.Uid || st.Gid != lo.Gid)
             return false;
-        if (st.Mtime.Sec != lo.Mtime.Sec || st.Mtime.Nsec != lo.Mtime.Nsec)
+        if (st.MtimeSeconds != lo.MtimeSeconds || st.MtimeNanoseconds != lo.MtimeNanoseconds)
             return false;
         if (st.IsDirectory)
             return true;
         if (st.Size != lo.Size || st.RdevMajor != lo.RdevMajor || st.RdevMinor != lo.RdevMinor)
             return false;
-        return st.Type != SnapshotNative.SIflnk || new FileInfo(path).LinkTarget == new FileInfo(lowerPath).LinkTarget;
+        return !st.IsSymlink || new FileInfo(path).LinkTarget == new FileInfo(lowerPath).LinkTarget;
     }
 
     private static List<string> Sorted(string dir)

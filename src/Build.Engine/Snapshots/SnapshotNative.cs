@@ -1,228 +1,60 @@
 using System.Runtime.InteropServices;
-using System.Text;
+using Build.Engine.Archive.Native;
 
 namespace Build.Engine.Snapshots;
 
-/// <summary>libc and syscalls for snapshots: the new mount API (fsopen/fsconfig/fsmount/move_mount),
-/// statx, xattrs and the metadata calls the BCL lacks (lchown, mknod, utimensat).</summary>
+/// <summary>
+/// The snapshot code's file-system calls: the archive engine's <see cref="LibC"/> (statx, xattrs,
+/// *at() metadata calls) with exceptions instead of errnos, plus the ext4 directory hint.
+/// </summary>
 internal static unsafe partial class SnapshotNative
 {
-    public const uint SIfmt = 0xF000;
-    public const uint SIfdir = 0x4000;
-    public const uint SIfreg = 0x8000;
-    public const uint SIflnk = 0xA000;
-    public const uint SIfchr = 0x2000;
-    public const uint SIfblk = 0x6000;
-    public const uint SIfifo = 0x1000;
-    public const uint SIfsock = 0xC000;
-    public const int AtFdcwd = -100;
-    public const int AtSymlinkNofollow = 0x100;
-    public const int MntDetach = 2;
-    public const int ENoent = 2;
-    public const int ENodata = 61;
-    public const int ENosys = 38;
-
-    private const long SysMoveMount = 429;
-    private const long SysFsopen = 430;
-    private const long SysFsconfig = 431;
-    private const long SysFsmount = 432;
-    private const uint FsconfigSetString = 1;
-    private const uint FsconfigCmdCreate = 6;
-    private const uint MoveMountFEmptyPath = 4;
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct StatxTimestamp
-    {
-        public long Sec;
-        public uint Nsec;
-        public int Reserved;
-    }
-
-    /// <summary>struct statx: the same layout on every architecture, unlike struct stat.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Statx
-    {
-        public uint Mask;
-        public uint Blksize;
-        public ulong Attributes;
-        public uint Nlink;
-        public uint Uid;
-        public uint Gid;
-        public ushort Mode;
-        public ushort Spare0;
-        public ulong Ino;
-        public ulong Size;
-        public ulong Blocks;
-        public ulong AttributesMask;
-        public StatxTimestamp Atime;
-        public StatxTimestamp Btime;
-        public StatxTimestamp Ctime;
-        public StatxTimestamp Mtime;
-        public uint RdevMajor;
-        public uint RdevMinor;
-        public uint DevMajor;
-        public uint DevMinor;
-        public fixed ulong Spare2[14];
-
-        public readonly uint Type => Mode & SIfmt;
-
-        public readonly bool IsDirectory => Type == SIfdir;
-
-        /// <summary>overlayfs's whiteout: a 0/0 character device.</summary>
-        public readonly bool IsWhiteout => Type == SIfchr && RdevMajor == 0 && RdevMinor == 0;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    public struct Timespec
-    {
-        public long Sec;
-        public long Nsec;
-    }
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int dirfd, string path, int flags, uint mask, Statx* buf);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint lgetxattr(string path, string name, byte* value, nuint size);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int lsetxattr(string path, string name, byte* value, nuint size, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int lchown(string path, uint owner, uint group);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int chmod(string path, uint mode);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mknod(string path, uint mode, ulong dev);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int link(string oldPath, string newPath);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int utimensat(int dirfd, string path, Timespec* times, int flags);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int mount(string? source, string target, string? fstype, ulong flags, string? data);
-
-    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int umount2(string target, int flags);
-
     [LibraryImport("libc", SetLastError = true)]
-    public static partial int close(int fd);
+    private static partial int ioctl(int fd, ulong request, int* arg);
 
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial long syscall(long number, long a1, long a2, long a3, long a4, long a5);
+    public static bool TryLstat(string path, out FileStatus st) => LibC.Lstat(LibC.AT_FDCWD, path, out st) == 0;
 
-    public static int LastErrno => Marshal.GetLastPInvokeError();
-
-    public static string LastError() => Marshal.GetLastPInvokeErrorMessage();
-
-    public static bool TryLstat(string path, out Statx st)
+    public static FileStatus Lstat(string path)
     {
-        Statx s;
-        // mask 0x7ff = STATX_BASIC_STATS
-        var rc = statx(AtFdcwd, path, AtSymlinkNofollow, 0x7ff, &s);
-        st = s;
-        return rc == 0;
-    }
-
-    public static Statx Lstat(string path)
-    {
-        if (!TryLstat(path, out var st))
-            throw new IOException($"lstat {path}: {LastError()}");
+        var errno = LibC.Lstat(LibC.AT_FDCWD, path, out var st);
+        if (errno != 0)
+            throw new IOException($"lstat {path}: {LibC.ErrnoText(errno)}");
         return st;
     }
 
-    /// <summary>An xattr's value, or null when absent.</summary>
-    public static byte[]? GetXattr(string path, string name)
+    /// <summary>Throws for a failed libc call (-1 and errno).</summary>
+    public static void Check(int rc, string what, string path)
     {
-        var buf = stackalloc byte[256];
-        var n = lgetxattr(path, name, buf, 256);
-        if (n < 0)
-            return null;
-        return new Span<byte>(buf, (int)n).ToArray();
+        if (rc != 0)
+            throw new IOException($"{what} {path}: {LibC.ErrnoText(LibC.LastErrno)}");
     }
 
-    public static void SetTimes(string path, in StatxTimestamp atime, in StatxTimestamp mtime)
+    /// <summary>
+    /// Marks a directory as the top of a directory hierarchy (FS_TOPDIR_FL, <c>chattr +T</c>): ext4's
+    /// Orlov allocator then spreads its subdirectories over block groups instead of packing them next
+    /// to the parent. Best effort: false where the filesystem has no such flag.
+    /// </summary>
+    public static bool SetTopDirectoryHint(string dir)
     {
-        var times = stackalloc Timespec[2];
-        times[0] = new Timespec { Sec = atime.Sec, Nsec = atime.Nsec };
-        times[1] = new Timespec { Sec = mtime.Sec, Nsec = mtime.Nsec };
-        if (utimensat(AtFdcwd, path, times, AtSymlinkNofollow) != 0)
-            throw new IOException($"utimensat {path}: {LastError()}");
-    }
-
-    public static ulong MakeDev(uint major, uint minor) =>
-        ((ulong)(major & 0xfffff000) << 32) | ((ulong)(major & 0xfff) << 8) | ((ulong)(minor & 0xffffff00) << 12) | (minor & 0xff);
-
-    public static int Fsopen(string fsType)
-    {
-        var name = Utf8(fsType);
+        const ulong fsIocGetflags = 0x80086601;
+        const ulong fsIocSetflags = 0x40086602;
+        const int fsTopdirFl = 0x00020000;
+        var fd = LibC.OpenAt(LibC.AT_FDCWD, dir, LibC.O_RDONLY | LibC.O_DIRECTORY | LibC.O_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
         try
         {
-            return (int)syscall(SysFsopen, (long)name, 1 /* FSOPEN_CLOEXEC */, 0, 0, 0);
+            int flags;
+            if (ioctl(fd, fsIocGetflags, &flags) != 0)
+                return false;
+            if ((flags & fsTopdirFl) != 0)
+                return true;
+            flags |= fsTopdirFl;
+            return ioctl(fd, fsIocSetflags, &flags) == 0;
         }
         finally
         {
-            NativeMemory.Free(name);
+            LibC.Close(fd);
         }
-    }
-
-    public static int FsconfigString(int fd, string key, string value)
-    {
-        var k = Utf8(key);
-        var v = Utf8(value);
-        try
-        {
-            return (int)syscall(SysFsconfig, fd, FsconfigSetString, (long)k, (long)v, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(k);
-            NativeMemory.Free(v);
-        }
-    }
-
-    public static int FsconfigFlag(int fd, string key)
-    {
-        var k = Utf8(key);
-        try
-        {
-            return (int)syscall(SysFsconfig, fd, 0 /* FSCONFIG_SET_FLAG */, (long)k, 0, 0);
-        }
-        finally
-        {
-            NativeMemory.Free(k);
-        }
-    }
-
-    public static int FsconfigCreate(int fd) => (int)syscall(SysFsconfig, fd, FsconfigCmdCreate, 0, 0, 0);
-
-    public static int Fsmount(int fd) => (int)syscall(SysFsmount, fd, 1 /* FSMOUNT_CLOEXEC */, 0, 0, 0);
-
-    public static int MoveMount(int fromFd, string target)
-    {
-        var empty = Utf8("");
-        var t = Utf8(target);
-        try
-        {
-            return (int)syscall(SysMoveMount, fromFd, (long)empty, AtFdcwd, (long)t, MoveMountFEmptyPath);
-        }
-        finally
-        {
-            NativeMemory.Free(empty);
-            NativeMemory.Free(t);
-        }
-    }
-
-    private static byte* Utf8(string s)
-    {
-        var bytes = Encoding.UTF8.GetBytes(s);
-        var p = (byte*)NativeMemory.Alloc((nuint)bytes.Length + 1);
-        bytes.CopyTo(new Span<byte>(p, bytes.Length));
-        p[bytes.Length] = 0;
-        return p;
     }
 }

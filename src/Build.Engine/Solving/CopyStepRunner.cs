@@ -41,7 +41,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         {
             var context = Deps.Context ?? throw new BuildException(ErrorCode.InvalidArgument, $"{Step.Location}: {Step.Description} reads the build context, but this build has none");
             contextSelection = Select(context);
-            var digest = await Deps.Hasher.HashAsync(context, contextSelection, new FileTreeHashOptions(IncludePermissions: Op.Chmod is null), ct).ConfigureAwait(false);
+            var digest = await Deps.Hasher.HashAsync(context, contextSelection, new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
             files["files"] = digest.Digest.ToString();
             perFile = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var e in digest.Entries)
@@ -113,6 +113,15 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
 
             foreach (var s in selected)
             {
+                if (s.Source.Type == ContextEntryType.Directory && s.TargetPath is "." or "")
+                {
+                    // A directory source copies its contents: the destination is made like mkdir -p (0755, --chown's
+                    // owner) and an existing one is left alone. Taking the source directory's own mode would turn
+                    // `COPY conf/ /tmp/` into a /tmp without its sticky bit (docker 20.10 here keeps 1777).
+                    if (!IsDirectory(view, dest))
+                        Add(entries, LayerEntry.Directory(dest, 0x1ED, uid, gid, time));
+                    continue;
+                }
                 string target = singleFile && !destIsDir ? dest : Join(dest, s.TargetPath);
                 if (Op.IsAdd && Op.UnpackArchives && s.Source.Type == ContextEntryType.File && await IsArchiveAsync(source!.HostPath(s.Source.Path), ct).ConfigureAwait(false))
                 {
@@ -144,7 +153,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
                 {
                     Path = target,
                     Type = LayerEntryType.RegularFile,
-                    Mode = ParseChmod() ?? 0x180, // 0600, as docker gives downloaded files
+                    Mode = Chmod(0x180, isDirectory: false) ?? 0x180, // 0600, as docker gives downloaded files
                     Uid = uid,
                     Gid = gid,
                     ModificationTime = time,
@@ -154,8 +163,10 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             }
             foreach (var f in Op.InlineFiles)
             {
+                // One heredoc and a destination that is not a directory names the file (`COPY <<EOF /etc/app.conf`).
                 var bytes = System.Text.Encoding.UTF8.GetBytes(f.Content);
-                Add(entries, LayerEntry.File(Join(dest, f.Name), bytes, ParseChmod() ?? f.Mode, uid, gid, time));
+                string target = sourceCount == 1 && !destIsDir ? dest : Join(dest, f.Name);
+                Add(entries, LayerEntry.File(target, bytes, Chmod(f.Mode, isDirectory: false) ?? f.Mode, uid, gid, time));
             }
 
             AddParents(entries, view, uid, gid, time);
@@ -195,7 +206,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
     private LayerEntry ToEntry(BuildContext source, ContextEntry e, string target, int uid, int gid)
     {
         var mtime = new UnixTimestamp(e.Stamp.MtimeNs / 1_000_000_000, (uint)(e.Stamp.MtimeNs % 1_000_000_000));
-        int mode = ParseChmod() ?? e.Mode;
+        int mode = Chmod(e.Mode, e.Type == ContextEntryType.Directory) ?? e.Mode;
         return e.Type switch
         {
             ContextEntryType.Directory => LayerEntry.Directory(target, mode, uid, gid, mtime),
@@ -215,19 +226,26 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         };
     }
 
-    /// <summary>--chmod as octal (<c>755</c>, <c>0644</c>); symbolic modes are not accepted by BuildKit's Dockerfile frontend either.</summary>
-    private int? ParseChmod()
+    private ChmodSpec? chmod;
+
+    // An octal --chmod replaces the source modes, so they stay out of the key; a symbolic one (u+x) edits them, so a
+    // changed source mode changes the result and must miss.
+    private bool OctalChmod => Op.Chmod is { Length: > 0 } c && c.All(char.IsAsciiDigit);
+
+    /// <summary>--chmod applied to one entry's own mode (octal replaces it; symbolic edits it), or null without --chmod.</summary>
+    private int? Chmod(int mode, bool isDirectory)
     {
         if (Op.Chmod is not { Length: > 0 } c)
             return null;
         try
         {
-            return Convert.ToInt32(c, 8) & 0xFFF;
+            chmod ??= ChmodSpec.Parse(c);
         }
-        catch (FormatException)
+        catch (BuildException e)
         {
-            throw new BuildException(ErrorCode.InvalidArgument, $"{Step.Location}: --chmod={c}: expected an octal mode such as 755");
+            throw new BuildException(ErrorCode.InvalidArgument, $"{Step.Location}: {e.Message}", e);
         }
+        return chmod.Apply(mode, isDirectory);
     }
 
     /// <summary>--chown user[:group] by name or id, resolved in the target image's /etc/passwd and /etc/group.</summary>
@@ -274,7 +292,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
                 continue;
             if (view.Find(dir) is { } host && SnapshotNative.TryLstat(host, out var st) && st.IsDirectory)
             {
-                entries[dir] = LayerEntry.Directory(dir, st.Mode & 0xFFF, (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.Mtime.Sec, st.Mtime.Nsec));
+                entries[dir] = LayerEntry.Directory(dir, (int)(st.Mode & 0xFFF), (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.MtimeSeconds, st.MtimeNanoseconds));
             }
             else
             {

@@ -55,7 +55,8 @@ internal sealed class ExecStepRunner(Solver solver, Stage stage, Vertex step, II
     public override async Task<ILayer?> ExecuteAsync(int vertex, CacheKey key, CancellationToken ct)
     {
         var lowers = await LowersAsync(Image, ct).ConfigureAwait(false);
-        await using var rootfs = await Deps.Snapshots.PrepareRootfsAsync(lowers, ct).ConfigureAwait(false);
+        // The step's overlay is mounted by the sandbox inside its own mount namespace (nothing on the host).
+        await using var rootfs = await Deps.Snapshots.PrepareStepRootfsAsync(lowers, ct).ConfigureAwait(false);
 
         // Filesystems the mounts read: the context as is, other stages and images as read-only views.
         var views = new List<RootfsSnapshot>();
@@ -80,7 +81,7 @@ internal sealed class ExecStepRunner(Solver solver, Stage stage, Vertex step, II
             var env = Op.Env.Select(kv => kv.Key + "=" + kv.Value)
                 .Concat(Op.ProxyEnv.Select(kv => kv.Key + "=" + kv.Value))
                 .Concat(mounts.Env);
-            var users = await UserDatabase.LoadAsync(rootfs.Path, ct).ConfigureAwait(false);
+            var users = await UserDatabase.LoadAsync(rootfs.HostPath, ct).ConfigureAwait(false);
             var network = Op.Network switch
             {
                 Graph.NetworkMode.None => Execution.NetworkMode.None,
@@ -90,6 +91,7 @@ internal sealed class ExecStepRunner(Solver solver, Stage stage, Vertex step, II
             var spec = ExecSpecFactory.Create(new ExecRequest
             {
                 RootfsPath = rootfs.Path,
+                Overlay = rootfs.PendingOverlay,
                 Command = [.. Op.Args],
                 Env = [.. env],
                 User = Op.User,

@@ -39,7 +39,7 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
 
     public abstract Task<ResolvedInputs> ResolveInputsAsync(string parentKey, CancellationToken ct);
 
-    /// <summary>Runs the step; returns its committed layer, or null when it changed nothing.</summary>
+    /// <summary>Runs the step; returns its committed layer (the empty layer when it changed nothing), or null for no layer.</summary>
     public abstract Task<ILayer?> ExecuteAsync(int vertex, CacheKey key, CancellationToken ct);
 
     protected StepInputs BaseInputs(string parentKey) => new(
@@ -76,13 +76,16 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
         SourceDateEpoch = Solver.Options.SourceDateEpoch is { } e ? UnixTimestamp.FromDateTimeOffset(e) : null,
     };
 
-    /// <summary>Writes a layer into the content store; null when it has no entries (BuildKit drops empty layers).</summary>
+    /// <summary>
+    /// Writes a layer into the content store. A step that changed nothing still gets a layer, the empty tar
+    /// (diff id <c>sha256:5f70bf18…</c>, 32 bytes gzipped as <c>sha256:4f4fb700…</c>), because BuildKit commits one
+    /// for every RUN, COPY and WORKDIR: dropping it would give a different layer count and history than
+    /// <c>docker build</c> (checked against docker 20.10 here; buildx issue #1910 shows the same for current BuildKit).
+    /// </summary>
     protected async Task<ILayer?> CommitAsync(Func<Stream, Task<LayerWriteResult>> write, CancellationToken ct)
     {
         await using var writer = Deps.Content.OpenWriter();
         var result = await write(writer).ConfigureAwait(false);
-        if (result.IsEmpty)
-            return null;
         var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
         return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
     }

@@ -23,8 +23,13 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
     {
         var view = await ViewAsync(Image, ct).ConfigureAwait(false);
         string rel = Op.Path.Trim('/');
-        if (rel.Length == 0 || (view.Find(rel) is { } existing && Directory.Exists(existing)))
+        if (rel.Length == 0)
             return null;
+        if (view.Find(rel) is { } existing && Directory.Exists(existing))
+        {
+            // BuildKit's mkdir -p of an existing directory still commits a layer: the empty one.
+            return await CommitAsync(dest => LayerWriter.WriteAsync(LayerSource.FromEntries([]), dest, WriteOptions, ct), ct).ConfigureAwait(false);
+        }
         int uid = 0, gid = 0;
         if (Op.User.Length > 0)
         {
@@ -40,7 +45,7 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
         {
             path = path.Length == 0 ? part : path + "/" + part;
             if (view.Find(path) is { } host && SnapshotNative.TryLstat(host, out var st) && st.IsDirectory)
-                entries.Add(LayerEntry.Directory(path, st.Mode & 0xFFF, (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.Mtime.Sec, st.Mtime.Nsec)));
+                entries.Add(LayerEntry.Directory(path, (int)(st.Mode & 0xFFF), (int)st.Uid, (int)st.Gid, new UnixTimestamp(st.MtimeSeconds, st.MtimeNanoseconds)));
             else
                 entries.Add(LayerEntry.Directory(path, 0x1ED, uid, gid, time));
         }

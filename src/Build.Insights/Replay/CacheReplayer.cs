@@ -169,7 +169,7 @@ public sealed class CacheReplayer
             {
                 var image = await userImages.OpenAsync(reference, platform, ct).ConfigureAwait(false);
                 var freshImages = new ImageStore(fresh, content, time);
-                var names = ImageName.TryParse(reference, out var name) && name!.Tag is not null && name.Digest is null ? new[] { name } : [];
+                var names = ImageReference.TryParse(reference, out var name) && name.Tag is not null && name.Digest is null ? new[] { name } : [];
                 await freshImages.PutImageAsync(image, names, ct).ConfigureAwait(false);
                 return await freshImages.OpenAsync(names.Length > 0 ? reference : image.Digest.ToString(), platform, ct).ConfigureAwait(false);
             }

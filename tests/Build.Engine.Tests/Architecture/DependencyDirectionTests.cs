@@ -24,6 +24,7 @@ public class DependencyDirectionTests
         ["Snapshots"] = 7,
         ["Execution"] = 7,
         ["Solving"] = 8,
+        ["Gc"] = 8, // store garbage collection: prune, du, cache verification (uses Caching and Snapshots)
         ["Export"] = 9,
         [""] = 10, // Build.Engine itself: BuildService and friends.
     };

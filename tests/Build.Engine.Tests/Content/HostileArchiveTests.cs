@@ -56,7 +56,7 @@ public class HostileArchiveTests
     {
         using var tmp = new TempDir();
         string good = tmp.Sub("good.tar");
-        await new OciArchiveExporter(good).ExportAsync(TestImages.TwoLayers(), [ImageName.Parse("a:1")], None);
+        await new OciArchiveExporter(good).ExportAsync(TestImages.TwoLayers(), [ImageReference.Parse("a:1")], None);
         string bad = tmp.Sub("bad.tar");
         // Copy the archive, replacing the content of the largest blob (a layer).
         using (var input = File.OpenRead(good))
@@ -133,7 +133,7 @@ public class HostileArchiveTests
         });
         var (content, images) = TestImages.Store(tmp.Sub("root"));
         var imported = Assert.Single(await new ImageImporter(images).ImportAsync(tar, null, None));
-        Assert.Equal("legacy:1", Assert.Single(imported.Names).ToString());
+        Assert.Equal("legacy:1", Assert.Single(imported.Names).FamiliarName);
         var stored = await images.OpenAsync("legacy:1", null, None);
         Assert.All(stored.Manifest.Layers, l => Assert.Equal(MediaTypes.OciLayerGzip, l.MediaType));
         Assert.Equal(image.Config.RootFs.DiffIds, stored.Config.RootFs.DiffIds);

@@ -14,7 +14,7 @@ public class ImageStoreTests
         using var tmp = new TempDir();
         var (content, images) = TestImages.Store(tmp.Path);
         var image = TestImages.TwoLayers();
-        var d = await images.PutImageAsync(image, [ImageName.Parse("app:1")], None);
+        var d = await images.PutImageAsync(image, [ImageReference.Parse("app:1")], None);
         Assert.Equal(image.Digest, d.Digest);
         Assert.Equal(d, await images.ResolveAsync("app:1", None));
         Assert.Equal(d, await images.ResolveAsync("docker.io/library/app:1", None));
@@ -33,9 +33,9 @@ public class ImageStoreTests
     {
         using var tmp = new TempDir();
         var (_, images) = TestImages.Store(tmp.Path);
-        var d = await images.PutImageAsync(TestImages.TwoLayers(), [ImageName.Parse("app:1")], None);
+        var d = await images.PutImageAsync(TestImages.TwoLayers(), [ImageReference.Parse("app:1")], None);
         await images.TagAsync("app:1", "registry.example.com/team/app:stable", None);
-        var names = (await images.ListAsync(None)).Select(r => r.Name!.ToString()).ToList();
+        var names = (await images.ListAsync(None)).Select(r => r.Name!.FamiliarName).ToList();
         Assert.Equal(["app:1", "registry.example.com/team/app:stable"], names);
         Assert.Equal(ErrorCode.NotFound, (await Assert.ThrowsAsync<BuildException>(() => images.RemoveAsync("app", None))).Code); // app:latest
         Assert.Equal(["app:1"], await images.RemoveAsync("app:1", None));
@@ -49,7 +49,7 @@ public class ImageStoreTests
         using var tmp = new TempDir();
         var (_, images) = TestImages.Store(tmp.Path);
         var image = TestImages.TwoLayers();
-        await images.PutImageAsync(image, [ImageName.Parse("a:1"), ImageName.Parse("b:2")], None);
+        await images.PutImageAsync(image, [ImageReference.Parse("a:1"), ImageReference.Parse("b:2")], None);
         var removed = await images.RemoveAsync(image.ConfigDigest().Hex[..12], None);
         Assert.Equal(2, removed.Count);
         Assert.Empty(await images.ListAsync(None));
@@ -62,12 +62,12 @@ public class ImageStoreTests
         var (_, images) = TestImages.Store(tmp.Path);
         var first = TestImages.TwoLayers("1");
         var second = TestImages.TwoLayers("2");
-        await images.PutImageAsync(first, [ImageName.Parse("app:latest")], None);
-        await images.PutImageAsync(second, [ImageName.Parse("app:latest")], None);
+        await images.PutImageAsync(first, [ImageReference.Parse("app:latest")], None);
+        await images.PutImageAsync(second, [ImageReference.Parse("app:latest")], None);
         var all = await images.ListAsync(None);
         Assert.Equal(2, all.Count);
         Assert.Contains(all, r => r.Name is null && r.Digest == first.Digest);
-        Assert.Contains(all, r => r.Name?.ToString() == "app:latest" && r.Digest == second.Digest);
+        Assert.Contains(all, r => r.Name?.FamiliarName == "app:latest" && r.Digest == second.Digest);
         await images.TagAsync(first.Digest.ToString(), "old:1", None);
         Assert.DoesNotContain(await images.ListAsync(None), r => r.Name is null);
     }
@@ -81,7 +81,7 @@ public class ImageStoreTests
         await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(async () =>
         {
             var (_, images) = TestImages.Store(tmp.Path);
-            await images.PutImageAsync(image, [ImageName.Parse($"app:{i}"), ImageName.Parse("shared:latest")], None);
+            await images.PutImageAsync(image, [ImageReference.Parse($"app:{i}"), ImageReference.Parse("shared:latest")], None);
         })));
         var (_, reader) = TestImages.Store(tmp.Path);
         var all = await reader.ListAsync(None);

@@ -12,7 +12,7 @@ public class StoreVerifierTests
     {
         using var tmp = new TempDir();
         var (content, images) = TestImages.Store(tmp.Path);
-        await images.PutImageAsync(TestImages.TwoLayers(), [ImageName.Parse("a:1")], None);
+        await images.PutImageAsync(TestImages.TwoLayers(), [ImageReference.Parse("a:1")], None);
         Assert.Empty(await StoreVerifier.VerifyAsync(content, images, None));
     }
 
@@ -22,7 +22,7 @@ public class StoreVerifierTests
         using var tmp = new TempDir();
         var (content, images) = TestImages.Store(tmp.Path);
         var image = TestImages.TwoLayers();
-        await images.PutImageAsync(image, [ImageName.Parse("a:1")], None);
+        await images.PutImageAsync(image, [ImageReference.Parse("a:1")], None);
         var layer = image.Manifest.Layers[0].Digest;
         byte[] bytes = await File.ReadAllBytesAsync(content.PathOf(layer));
         bytes[^1] ^= 0xff;
@@ -39,7 +39,7 @@ public class StoreVerifierTests
         using var tmp = new TempDir();
         var (content, images) = TestImages.Store(tmp.Path);
         var image = TestImages.TwoLayers();
-        await images.PutImageAsync(image, [ImageName.Parse("a:1")], None);
+        await images.PutImageAsync(image, [ImageReference.Parse("a:1")], None);
         await content.DeleteAsync(image.Manifest.Layers[1].Digest, None);
         var problems = await StoreVerifier.VerifyAsync(content, images, None);
         var problem = Assert.Single(problems);
@@ -52,7 +52,7 @@ public class StoreVerifierTests
     {
         using var tmp = new TempDir();
         var (content, images) = TestImages.Store(tmp.Path);
-        await images.SetAsync(ImageName.Parse("ghost:1"), new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.Compute("x"u8), Size = 1 }, None);
+        await images.SetAsync(ImageReference.Parse("ghost:1"), new Descriptor { MediaType = MediaTypes.OciManifest, Digest = Digest.Compute("x"u8), Size = 1 }, None);
         var problem = Assert.Single(await StoreVerifier.VerifyAsync(content, images, None));
         Assert.Contains("ghost:1", problem, StringComparison.Ordinal);
     }

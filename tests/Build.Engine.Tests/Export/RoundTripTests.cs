@@ -8,7 +8,7 @@ namespace Build.Engine.Tests.Export;
 public class RoundTripTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
-    private static readonly ImageName Name = ImageName.Parse("app:1");
+    private static readonly ImageReference Name = ImageReference.Parse("app:1");
 
     private static IImageExporter Exporter(string format, string path) =>
         ImageExporters.Create(ImageExporters.SaveTarget(format, path, [Name.ToString()]), null!);
@@ -68,7 +68,7 @@ public class RoundTripTests
         string dir = tmp.Sub("layout");
         var one = TestImages.TwoLayers("1");
         var two = TestImages.TwoLayers("2");
-        await new OciLayoutExporter(dir).ExportAsync(one, [ImageName.Parse("app:old")], None);
+        await new OciLayoutExporter(dir).ExportAsync(one, [ImageReference.Parse("app:old")], None);
         await new OciLayoutExporter(dir).ExportAsync(one, [Name], None);
         await new OciLayoutExporter(dir).ExportAsync(two, [Name], None);
         var index = OciJson.ReadIndex(File.ReadAllBytes(Path.Combine(dir, "index.json")), "index");

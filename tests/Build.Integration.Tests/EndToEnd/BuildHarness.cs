@@ -36,6 +36,9 @@ public sealed class BuildHarness : IDisposable
         return path;
     }
 
+    /// <summary>The context of the base image: a busybox rootfs and <c>FROM scratch</c>, <c>COPY rootfs/ /</c>, <c>CMD ["/bin/sh"]</c>.</summary>
+    internal static string BaseContextDirectory => BaseContext.Value;
+
     /// <summary>One busybox rootfs context for the whole test run (making it forks once per applet).</summary>
     private static readonly Lazy<string> BaseContext = new(() =>
     {

@@ -15,7 +15,7 @@ public sealed class BusyboxImageFixture : IAsyncLifetime
 
     public FileContentStore Content { get; private set; } = null!;
 
-    public ImageName Name { get; } = ImageName.Parse("busybox:test");
+    public ImageReference Name { get; } = ImageReference.Parse("busybox:test");
 
     public IImage Image { get; private set; } = null!;
 

@@ -91,10 +91,10 @@ public class ExternalToolValidationTests(BusyboxImageFixture fx) : IClassFixture
         var content = new FileContentStore(root);
         var images = new ImageStore(root, content, TimeProvider.System);
         var importer = new ImageImporter(images);
-        await importer.ImportAsync(skLayout, ImageName.Parse("sk/layout:v1"), None);
+        await importer.ImportAsync(skLayout, ImageReference.Parse("sk/layout:v1"), None);
         var fromDocker = Assert.Single(await importer.ImportAsync(skDocker, null, None));
-        Assert.Equal("example.com/sk/docker:v2", Assert.Single(fromDocker.Names).ToString());
-        await importer.ImportAsync(skOci, ImageName.Parse("sk/oci:v3"), None);
+        Assert.Equal("example.com/sk/docker:v2", Assert.Single(fromDocker.Names).FamiliarName);
+        await importer.ImportAsync(skOci, ImageReference.Parse("sk/oci:v3"), None);
 
         foreach (string name in new[] { "sk/layout:v1", "example.com/sk/docker:v2", "sk/oci:v3" })
         {

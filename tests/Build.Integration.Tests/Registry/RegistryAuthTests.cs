@@ -1,3 +1,4 @@
+using Build.Engine.Content;
 using System.Collections.Concurrent;
 using System.Text;
 using Build.Engine.Errors;

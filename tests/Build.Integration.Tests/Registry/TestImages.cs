@@ -70,7 +70,7 @@ internal static class TestImages
         foreach (string file in Directory.GetFiles(Path.Combine(layout.Root, "blobs", "sha256")))
             await content.WriteAsync(await File.ReadAllBytesAsync(file), Digest.Parse("sha256:" + Path.GetFileName(file)), CancellationToken.None);
         var images = new ImageStore(builderRoot, content, TimeProvider.System);
-        await images.SetAsync(ImageName.Parse(name), new Descriptor { MediaType = image.MediaType, Digest = image.Digest, Size = image.Size }, CancellationToken.None);
+        await images.SetAsync(ImageReference.Parse(name), new Descriptor { MediaType = image.MediaType, Digest = image.Digest, Size = image.Size }, CancellationToken.None);
     }
 
     public static async Task<byte[]> ReadAllAsync(IBlobStore store, Digest digest)

@@ -41,9 +41,11 @@ public sealed class SnapshotStoreTests : IClassFixture<BusyboxRootfs>, IDisposab
         return (store, [baseDir, second]);
     }
 
-    private async Task<ExecResult> RunAsync(string rootfs, string script)
+    private Task<ExecResult> RunAsync(RootfsSnapshot snapshot, string script) => RunAsync(snapshot.Path, script, snapshot.PendingOverlay);
+
+    private async Task<ExecResult> RunAsync(string rootfs, string script, OverlayRootfs? overlay = null)
     {
-        var spec = ExecSpecFactory.Create(new ExecRequest { RootfsPath = rootfs, Command = [script], ShellForm = true }, UserDatabase.Empty);
+        var spec = ExecSpecFactory.Create(new ExecRequest { RootfsPath = rootfs, Overlay = overlay, Command = [script], ShellForm = true }, UserDatabase.Empty);
         var output = new CapturingOutput();
         var result = await _executor.RunAsync(spec, output, default);
         Assert.True(result.Succeeded, output.Stderr);
@@ -101,6 +103,76 @@ public sealed class SnapshotStoreTests : IClassFixture<BusyboxRootfs>, IDisposab
         // The lower layer is unchanged.
         Assert.Equal("keep\n", await File.ReadAllTextAsync(Path.Combine(lowers[1], "data/keep")));
         Assert.True(Directory.Exists(Path.Combine(lowers[0], "home/app")));
+    }
+
+    private static bool MountedOnHost(string path) =>
+        File.ReadAllLines("/proc/self/mountinfo").Any(l => l.Split(' ')[4] == path);
+
+    [RootFact]
+    public async Task Step_rootfs_overlay_is_mounted_only_inside_the_sandbox()
+    {
+        var (store, lowers) = await TwoLayersAsync();
+        await using var snapshot = await store.PrepareStepRootfsAsync(lowers, default);
+        Assert.Equal(SnapshotMode.Overlay, snapshot.Mode);
+        Assert.NotNull(snapshot.PendingOverlay);
+        Assert.False(MountedOnHost(snapshot.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(snapshot.Path));
+        // Files are found through the layers before anything is mounted: the base layer's passwd, and
+        // nothing for a path the second layer whited out.
+        Assert.Equal(Path.Combine(lowers[0], "etc/passwd"), snapshot.HostPath("/etc/passwd"));
+        Assert.Equal(Path.Combine(lowers[1], "data/keep"), snapshot.HostPath("/data/../data/./keep"));
+        Assert.Null(snapshot.HostPath("/bin/vi"));
+
+        var result = await RunAsync(snapshot, Step + "; grep -c ' / / .* - overlay ' /proc/self/mountinfo");
+        Assert.True(result.Succeeded);
+        Assert.False(MountedOnHost(snapshot.Path));
+        Assert.Empty(Directory.GetFileSystemEntries(snapshot.Path));
+        var layer = await CommitAsync(snapshot);
+        AssertStepLayer(layer);
+        Assert.Contains("home/.wh..wh..opq", layer.Keys);
+        Assert.Equal("keep\n", await File.ReadAllTextAsync(Path.Combine(lowers[1], "data/keep")));
+    }
+
+    [RootFact]
+    public async Task Overlay_refused_as_upper_falls_back_to_copy_automatically_and_reports_once()
+    {
+        // A real refusal: overlayfs does not accept a directory on another overlayfs as its upper dir
+        // ("filesystem on ... not supported as upperdir"), so a snapshot root inside an overlay mount
+        // cannot use overlay. The layers themselves live outside it.
+        var (_, lowers) = await TwoLayersAsync();
+        var outer = _tmp.Combine("outer");
+        foreach (var d in (string[])["lower", "upper", "work", "merged"])
+            Directory.CreateDirectory(Path.Combine(outer, d));
+        var merged = Path.Combine(outer, "merged");
+        TempDirectory.Run("mount", "-t", "overlay", "overlay", "-o",
+            $"lowerdir={outer}/lower,upperdir={outer}/upper,workdir={outer}/work", merged);
+        try
+        {
+            var reports = new List<string>();
+            var store = new SnapshotStore(new SnapshotOptions(Path.Combine(merged, "snapshots"), Report: reports.Add));
+            Assert.Null(store.Mode);
+            await using (var first = await store.PrepareStepRootfsAsync(lowers, default))
+            {
+                Assert.Equal(SnapshotMode.Copy, store.Mode);
+                Assert.Equal(SnapshotMode.Copy, first.Mode);
+                Assert.Null(first.PendingOverlay);
+                Assert.False(File.Exists(Path.Combine(first.Path, "bin/vi")));
+                await RunAsync(first, Step);
+                AssertStepLayer(await CommitAsync(first));
+            }
+            await using (var second = await store.PrepareStepRootfsAsync(lowers, default))
+                Assert.Equal(SnapshotMode.Copy, second.Mode);
+            await using (var view = await store.PrepareRootfsAsync(lowers, default))
+                Assert.Equal(SnapshotMode.Copy, view.Mode);
+            var report = Assert.Single(reports);
+            Assert.Contains("falling back to copying", report, StringComparison.Ordinal);
+            Assert.Contains("overlay", report, StringComparison.Ordinal);
+            Assert.DoesNotContain(File.ReadAllLines("/proc/self/mountinfo"), l => l.Split(' ')[4].StartsWith(merged + "/", StringComparison.Ordinal));
+        }
+        finally
+        {
+            TempDirectory.Run("umount", "-l", merged);
+        }
     }
 
     [RootFact]

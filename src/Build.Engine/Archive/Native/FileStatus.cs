@@ -15,7 +15,9 @@ internal readonly record struct FileStatus(
     uint RdevMajor,
     uint RdevMinor,
     uint DevMajor,
-    uint DevMinor)
+    uint DevMinor,
+    long CtimeSeconds = 0,
+    uint CtimeNanoseconds = 0)
 {
     public uint FileType => Mode & LibC.S_IFMT;
 
@@ -24,6 +26,9 @@ internal readonly record struct FileStatus(
     public bool IsSymlink => FileType == LibC.S_IFLNK;
 
     public bool IsRegular => FileType == LibC.S_IFREG;
+
+    /// <summary>overlayfs's whiteout: a 0/0 character device.</summary>
+    public bool IsWhiteout => FileType == LibC.S_IFCHR && RdevMajor == 0 && RdevMinor == 0;
 
     /// <summary>Decodes the statx layout (linux/stat.h), which is the same on every architecture.</summary>
     internal static unsafe FileStatus FromStatx(byte* buf)
@@ -41,6 +46,8 @@ internal readonly record struct FileStatus(
             RdevMajor: BinaryPrimitives.ReadUInt32LittleEndian(s[128..]),
             RdevMinor: BinaryPrimitives.ReadUInt32LittleEndian(s[132..]),
             DevMajor: BinaryPrimitives.ReadUInt32LittleEndian(s[136..]),
-            DevMinor: BinaryPrimitives.ReadUInt32LittleEndian(s[140..]));
+            DevMinor: BinaryPrimitives.ReadUInt32LittleEndian(s[140..]),
+            CtimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(s[96..]),
+            CtimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(s[104..]));
     }
 }

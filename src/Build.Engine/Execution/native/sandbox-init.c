@@ -4,8 +4,9 @@
  * Why a C helper: the .NET runtime has several threads before Main, so the builder process can
  * neither unshare(CLONE_NEWUSER) nor fork() safely, and a thread that unshared CLONE_NEWPID cannot
  * start threads any more. This single-threaded static binary does the part that must happen
- * between fork and exec; the C# side (NamespaceExecutor) prepares everything else (overlay mount,
- * cgroups, files) and spawns us with posix_spawn.
+ * between fork and exec, and mounts the step's overlay root inside the new mount namespace; the C#
+ * side (NamespaceExecutor) prepares everything else (upper/work dirs, cgroups, files) and spawns us
+ * with posix_spawn.
  *
  * Usage: builder-sandbox SPECFILE, with fd 1/2 = the step's stdout/stderr pipes and fd 3 = the
  * status pipe. SPECFILE is a sequence of NUL-terminated strings: a key, then its values
@@ -59,6 +60,20 @@
 #ifndef SYS_move_mount
 #define SYS_move_mount 429
 #endif
+#ifndef SYS_fsopen
+#define SYS_fsopen 430
+#endif
+#ifndef SYS_fsconfig
+#define SYS_fsconfig 431
+#endif
+#ifndef SYS_fsmount
+#define SYS_fsmount 432
+#endif
+#define FSCONFIG_SET_FLAG_ 0
+#define FSCONFIG_SET_STRING_ 1
+#define FSCONFIG_CMD_CREATE_ 6
+#define FSOPEN_CLOEXEC_ 1
+#define FSMOUNT_CLOEXEC_ 1
 
 #define STATUS_FD 3
 #define MAX_ITEMS 4096
@@ -98,6 +113,9 @@ static char *envs[MAX_ITEMS + 1];
 static int nenvs;
 static struct user_mount mounts[MAX_MOUNTS];
 static int nmounts;
+static const char *ovl_lowers[MAX_ITEMS]; /* overlay root: lower dirs, topmost first */
+static int novl_lowers;
+static const char *ovl_upper, *ovl_work;
 static struct stub stubs[MAX_STUBS];
 static int nstubs;
 static volatile pid_t init_pid;
@@ -207,6 +225,13 @@ static void parse_spec(char *buf, size_t len)
             char *e = NEXT();
             if (nenvs < MAX_ITEMS) envs[nenvs++] = e;
         }
+        else if (!strcmp(key, "overlay-lower")) {
+            char *l = NEXT();
+            if (novl_lowers >= MAX_ITEMS) fail_noerrno("too many overlay layers");
+            ovl_lowers[novl_lowers++] = l;
+        }
+        else if (!strcmp(key, "overlay-upper")) ovl_upper = NEXT();
+        else if (!strcmp(key, "overlay-work")) ovl_work = NEXT();
         else if (!strcmp(key, "mount")) {
             if (nmounts >= MAX_MOUNTS) fail_noerrno("too many mounts");
             struct user_mount *m = &mounts[nmounts++];
@@ -222,6 +247,8 @@ static void parse_spec(char *buf, size_t len)
 #undef NEXT
     if (!rootfs || nargs == 0)
         fail_noerrno("spec lacks rootfs or argv");
+    if ((novl_lowers > 0) != (ovl_upper && ovl_work))
+        fail_noerrno("spec has an incomplete overlay");
 }
 
 static void write_file(const char *path, const char *text)
@@ -552,6 +579,82 @@ static void reset_signals(void)
     sigprocmask(SIG_SETMASK, &set, NULL);
 }
 
+/* ---- the overlay root, mounted in the step's own mount namespace: nothing is mounted on the
+ * host, and the mount disappears with the namespace when the step's last process exits (no
+ * umount, no propagation to the host's mount table). Same options as OverlayMount.cs:
+ * redirect_dir/metacopy off keep the upper dir a self-contained diff, index off, volatile (no
+ * syncs: a crashed step is thrown away). The new mount API takes one lowerdir+ per layer (Linux
+ * 6.8+), so deep stacks fit; older kernels get mount(2) with the one-page option string. */
+
+static int fsconfig_str(int fd, const char *key, const char *value)
+{
+    return (int)syscall(SYS_fsconfig, fd, FSCONFIG_SET_STRING_, key, value, 0);
+}
+
+static void mount_overlay_legacy(void)
+{
+    static char data[4096];
+    size_t n = 0;
+    int w = snprintf(data, sizeof data, "lowerdir=");
+    n = (size_t)w;
+    for (int i = 0; i < novl_lowers; i++) {
+        for (const char *c = ovl_lowers[i]; *c; c++) {
+            if (n + 3 >= sizeof data)
+                goto too_long;
+            if (*c == ':' || *c == ',' || *c == '\\')
+                data[n++] = '\\';
+            data[n++] = *c;
+        }
+        if (i + 1 < novl_lowers)
+            data[n++] = ':';
+    }
+    w = snprintf(data + n, sizeof data - n, ",upperdir=%s,workdir=%s,redirect_dir=off,metacopy=off,index=off,volatile",
+                 ovl_upper, ovl_work);
+    if (w < 0 || (size_t)w >= sizeof data - n)
+        goto too_long;
+    if (mount("overlay", rootfs, "overlay", 0, data) != 0)
+        fail("mount overlay on %s", rootfs);
+    return;
+too_long:
+    fail_noerrno("overlay options for %d layers exceed one page and this kernel lacks lowerdir+ (Linux 6.8+); use a shorter --root", novl_lowers);
+}
+
+static void mount_overlay(void)
+{
+    int fd = (int)syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC_);
+    if (fd < 0) {
+        mount_overlay_legacy();
+        return;
+    }
+    for (int i = 0; i < novl_lowers; i++) {
+        if (fsconfig_str(fd, "lowerdir+", ovl_lowers[i]) != 0) {
+            if (errno == EINVAL && i == 0) { /* no lowerdir+: a kernel before 6.8 */
+                close(fd);
+                mount_overlay_legacy();
+                return;
+            }
+            fail("overlay lowerdir+ %s", ovl_lowers[i]);
+        }
+    }
+    if (fsconfig_str(fd, "upperdir", ovl_upper) != 0)
+        fail("overlay upperdir %s", ovl_upper);
+    if (fsconfig_str(fd, "workdir", ovl_work) != 0)
+        fail("overlay workdir %s", ovl_work);
+    fsconfig_str(fd, "redirect_dir", "off");
+    fsconfig_str(fd, "metacopy", "off");
+    fsconfig_str(fd, "index", "off");
+    syscall(SYS_fsconfig, fd, FSCONFIG_SET_FLAG_, "volatile", NULL, 0);
+    if (syscall(SYS_fsconfig, fd, FSCONFIG_CMD_CREATE_, NULL, NULL, 0) != 0)
+        fail("mount overlay on %s", rootfs);
+    int mnt = (int)syscall(SYS_fsmount, fd, FSMOUNT_CLOEXEC_, 0);
+    if (mnt < 0)
+        fail("fsmount overlay");
+    if (syscall(SYS_move_mount, mnt, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) != 0)
+        fail("move_mount overlay to %s", rootfs);
+    close(mnt);
+    close(fd);
+}
+
 static int __attribute__((noreturn)) init_main(void)
 {
     reset_signals();
@@ -563,7 +666,9 @@ static int __attribute__((noreturn)) init_main(void)
         fail("sethostname");
     if (!strcmp(net, "none"))
         loopback_up();
-    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) != 0)
+    if (novl_lowers > 0)
+        mount_overlay();
+    else if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) != 0)
         fail("bind rootfs %s", rootfs);
     /* Bind sources are host paths: clone them now (open_tree), attach the clones after
      * pivot_root, so that mount targets resolve inside the new root (an image's symlink cannot
