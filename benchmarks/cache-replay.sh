@@ -54,9 +54,9 @@ else
     echo "cache-replay.sh: docker not installed; BuildKit column skipped" >&2
 fi
 
-# json_field FILE NAME: the first numeric NAME in a replay report (the original run's summary comes first).
-json_field() { jq -r ".original.summary.$2" "$1"; }
-json_advised() { jq -r ".advised.summary.$2" "$1"; }
+# json_field FILE NAME / json_advised FILE NAME: a summary figure of the original / advised run, 3 decimals.
+json_field() { jq -r ".original.summary.$2 * 1000 | round / 1000" "$1"; }
+json_advised() { jq -r ".advised.summary.$2 * 1000 | round / 1000" "$1"; }
 
 # docker_replay HISTORY DOCKERFILE IGNOREFILE BUILD_ARGS...: builds every commit with BuildKit from an empty
 # cache; DOCKERFILE (absolute, or empty for the commit's own) and IGNOREFILE (copied over the scratch clone's

@@ -53,13 +53,25 @@ public sealed class StatCache
     public int Count => _entries.Count;
 
     /// <summary>Loads (or starts) the cache for <paramref name="contextRoot"/> under <paramref name="directory"/>.</summary>
-    public static StatCache Open(string directory, string contextRoot, TimeProvider? time = null, TimeSpan? racyWindow = null)
+    /// <summary>
+    /// The file that holds the stat cache of <paramref name="contextRoot"/> (one per context path), so a caller
+    /// that builds from a throw-away directory (a cache replay's scratch tree) can remove it afterwards.
+    /// </summary>
+    public static string FileFor(string directory, string contextRoot)
     {
         ArgumentNullException.ThrowIfNull(directory);
         ArgumentNullException.ThrowIfNull(contextRoot);
         string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextRoot));
         string name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..32] + ".bin";
-        string file = Path.Combine(Path.GetFullPath(directory), name);
+        return Path.Combine(Path.GetFullPath(directory), name);
+    }
+
+    public static StatCache Open(string directory, string contextRoot, TimeProvider? time = null, TimeSpan? racyWindow = null)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        ArgumentNullException.ThrowIfNull(contextRoot);
+        string root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(contextRoot));
+        string file = FileFor(directory, root);
         var entries = Load(file, root) ?? new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
         return new StatCache(file, root, entries, time ?? TimeProvider.System, racyWindow ?? TimeSpan.FromSeconds(2));
     }

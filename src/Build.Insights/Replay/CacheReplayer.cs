@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Build.Engine;
+using Build.Engine.Caching;
 using Build.Engine.Content;
 using Build.Engine.Errors;
 using Build.Engine.Export;
@@ -82,6 +83,8 @@ public sealed class CacheReplayer
         {
             if (freshDirectory is not null)
                 DeleteQuietly(freshDirectory);
+            else
+                DeleteFileQuietly(StatCache.FileFor(Path.Combine(root.Path, StatCacheDirectory), scratch.Directory));
         }
     }
 
@@ -174,6 +177,23 @@ public sealed class CacheReplayer
                 throw new BuildException(ErrorCode.NotFound, $"image \"{reference}\" is not in the local image store and no registry is configured to pull it (load it with builder load or builder import)");
             return await fallback(reference, platform, content, ct).ConfigureAwait(false);
         };
+
+    /// <summary>Where BuildService keeps stat caches under a root (one file per context path).</summary>
+    private const string StatCacheDirectory = "statcache";
+
+    private static void DeleteFileQuietly(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 
     internal static void DeleteQuietly(string directory)
     {

@@ -8,7 +8,7 @@ namespace Build.Insights.Reports;
 /// <summary>
 /// One self-contained HTML page: inline CSS and inline SVG charts, no script, no external font, image or link,
 /// so it reads the same offline. Each build gets a chart: its steps stacked by duration, hits green, misses red,
-/// the rest of the build (base image, hashing, export) grey; all charts share one time scale.
+/// the rest of the build (base image, hashing, metadata steps) grey; all charts share one time scale.
 /// </summary>
 internal static class HtmlReport
 {

@@ -133,6 +133,27 @@ public sealed class ReplayEndToEndTests(HistoryRoot fixture) : IClassFixture<His
         Assert.Equal([".git", "build", "logs"], ignore.DockerIgnoreEntries);
     }
 
+    [RootFact]
+    public async Task Without_fresh_the_builder_roots_cache_serves_the_replay_and_no_scratch_state_stays()
+    {
+        await fixture.EnsureAsync();
+        string repo = fixture.Generate("log-dir", 3);
+        string statcache = Path.Combine(fixture.Root, "statcache");
+        var before = Directory.Exists(statcache) ? Directory.GetFiles(statcache) : [];
+
+        var first = await Replayer().ReplayAsync(new ReplayOptions { Repository = repo }, null, CancellationToken.None);
+        var second = await Replayer().ReplayAsync(new ReplayOptions { Repository = repo }, null, CancellationToken.None);
+
+        // The second replay's first commit finds the install in the root's cache, as a warm CI runner would.
+        static ReplayStep Pip(ReplayBuild b) => b.Steps.Single(s => s.Instruction.StartsWith("RUN pip", StringComparison.Ordinal));
+        Assert.True(Pip(first.Run.Builds[0]).IsMiss);
+        Assert.True(Pip(second.Run.Builds[0]).IsHit);
+        Assert.True(second.Run.Summary.Hits > first.Run.Summary.Hits, $"{first.Run.Summary.Hits} → {second.Run.Summary.Hits} hits");
+        // Nothing of the scratch tree stays: no clone, no stat cache file for its path.
+        Assert.Equal(before.Order(StringComparer.Ordinal), (Directory.Exists(statcache) ? Directory.GetFiles(statcache) : []).Order(StringComparer.Ordinal));
+        AssertNoScratchLeft();
+    }
+
     private void AssertNoScratchLeft()
     {
         string tmp = new BuilderRoot(fixture.Root).TempDirectory;
