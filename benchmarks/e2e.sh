@@ -16,6 +16,8 @@
 #
 # Usage: RUNS=3 SCENARIOS="small-files multi-stage big-files" TOOLS="builder docker buildah" \
 #        benchmarks/e2e.sh [WORKDIR]            (root; default WORKDIR /tmp/builder-e2e-bench)
+# builder runs through the ./builder launcher (publishing first if needed, untimed), as a user runs it;
+# BUILDER_BIN=/path/to/builder times a fixed binary instead (e.g. a copy of .out/cli while editing sources).
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 work=${1:-/tmp/builder-e2e-bench}
@@ -126,16 +128,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bb() { "$repo/builder" --root "$work/builder/root" "$@"; }
+builder_cmd=${BUILDER_BIN:-$repo/builder}
+bb() { "$builder_cmd" --root "$work/builder/root" "$@"; }
 dk() { DOCKER_BUILDKIT=1 DOCKER_HOST="unix://$work/docker/sock" /usr/bin/docker "$@"; }
 ba() { buildah --root "$work/buildah/root" --runroot "$work/buildah/run" --storage-driver overlay "$@"; }
 
 for t in "${wanted[@]}"; do
     case $t in
         builder)
-            "$repo/builder" --help >/dev/null   # publishes the CLI once, outside the timings
+            "$builder_cmd" --help >/dev/null   # the launcher publishes the CLI here, outside the timings
             rm -rf "$work/builder"
-            "$repo/builder" --root "$work/builder/template" import "$work/data/base.tar" -t bench-base:1 >/dev/null
+            "$builder_cmd" --root "$work/builder/template" import "$work/data/base.tar" -t bench-base:1 >/dev/null
             tools+=(builder) ;;
         docker)
             if [ ! -x /usr/bin/docker ] || ! command -v dockerd >/dev/null; then
