@@ -111,13 +111,31 @@ public static class ContextWalker
 
     private static void WalkInto(BuildContext context, string dir, IgnoreMatchState state, List<ContextEntry> output)
     {
+        int fd = NativeStat.OpenDirectory(NativeStat.AtCwd, context.HostPath(dir), noFollow: false);
+        try
+        {
+            WalkInto(context, fd, dir, state, output);
+        }
+        finally
+        {
+            NativeStat.CloseFd(fd);
+        }
+    }
+
+    // Reads through an open directory: each entry is one getdents record and one statx of a single name relative to
+    // the directory, and subdirectories are opened relative to it without following symlinks.
+    private static void WalkInto(BuildContext context, int dirFd, string dir, IgnoreMatchState state, List<ContextEntry> output)
+    {
         IgnoreMatcher ignore = context.Ignore;
-        foreach (string name in Names(context.HostPath(dir)))
+        List<string> names = NativeStat.ReadNames(dirFd, context.HostPath(dir));
+        names.Sort(StringComparer.Ordinal);
+        foreach (string name in names)
         {
             string rel = Join(dir, name);
-            ContextEntry? entry = context.LStat(rel);
-            if (entry is null)
+            if (NativeStat.LStatAt(dirFd, name, rel) is not { } st)
                 continue; // removed while we were walking
+            string? target = st.Type == ContextEntryType.Symlink ? NativeStat.ReadLinkAt(dirFd, name, rel) : null;
+            var entry = new ContextEntry(rel, st.Type, st.Mode, st.Stamp.Size, target, st.DeviceNumber, st.Stamp);
             if (entry.Type == ContextEntryType.Directory)
             {
                 bool ignored = ignore.IsIgnored(rel, state, out IgnoreMatchState childState);
@@ -125,7 +143,15 @@ public static class ContextWalker
                     continue; // pruned: nothing below can be re-included, so the directory is never read
                 int at = output.Count;
                 output.Add(entry);
-                WalkInto(context, rel, childState, output);
+                int child = NativeStat.OpenDirectory(dirFd, name, noFollow: true);
+                try
+                {
+                    WalkInto(context, child, rel, childState, output);
+                }
+                finally
+                {
+                    NativeStat.CloseFd(child);
+                }
                 if (ignored && output.Count == at + 1)
                     output.RemoveAt(at); // an ignored directory appears only as the parent of re-included entries
             }

@@ -41,7 +41,17 @@ public sealed class FileTreeHasher
         DateTimeOffset startedAt = (cache?.Time ?? TimeProvider.System).GetUtcNow();
 
         // Stable order independent of how the selection was produced (a stable sort keeps duplicates in copy order).
-        SelectedEntry[] ordered = [.. entries.Select((e, i) => (e, i)).OrderBy(t => t.e.TargetPath, StringComparer.Ordinal).ThenBy(t => t.i).Select(t => t.e)];
+        SelectedEntry[] ordered = [.. entries];
+        if (!IsSortedByTarget(ordered))
+        {
+            var index = new int[ordered.Length];
+            for (int i = 0; i < index.Length; i++)
+                index[i] = i;
+            var byTarget = (SelectedEntry[])ordered.Clone();
+            Array.Sort(index, (x, y) => string.CompareOrdinal(byTarget[x].TargetPath, byTarget[y].TargetPath) is var c && c != 0 ? c : x.CompareTo(y));
+            for (int i = 0; i < index.Length; i++)
+                ordered[i] = byTarget[index[i]];
+        }
 
         var contents = new byte[]?[ordered.Length];
         var toRead = new List<int>();
@@ -63,43 +73,126 @@ public sealed class FileTreeHasher
         }
 
         long bytes = 0;
-        await Parallel.ForEachAsync(toRead, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, token) =>
+        if (toRead.Count > 0)
         {
-            ContextEntry src = ordered[i].Source;
-            (byte[] sha, FileStamp stamp, long read) = await HashFileAsync(context, src, token).ConfigureAwait(false);
-            contents[i] = sha;
-            Interlocked.Add(ref bytes, read);
-            cache?.Put(src.Path, stamp, sha, startedAt);
-        }).ConfigureAwait(false);
+            await Parallel.ForEachAsync(toRead, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount }, async (i, token) =>
+            {
+                ContextEntry src = ordered[i].Source;
+                (byte[] sha, FileStamp stamp, long read) = await HashFileAsync(context, src, token).ConfigureAwait(false);
+                contents[i] = sha;
+                Interlocked.Add(ref bytes, read);
+                cache?.Put(src.Path, stamp, sha, startedAt);
+            }).ConfigureAwait(false);
+        }
 
+        // One pass over the records for the total; the per-entry digests (only explanations and cache records of a
+        // miss read them) are computed when first asked for, so a cache hit does not pay for 5,000 of them.
         using var total = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         total.AppendData(Encoding.UTF8.GetBytes(Scheme + "\0"));
-        var hashed = new HashedEntry[ordered.Length];
         var record = new ArrayBufferWriter<byte>(256);
+        bool includePermissions = options.IncludePermissions;
         for (int i = 0; i < ordered.Length; i++)
         {
-            SelectedEntry sel = ordered[i];
-            ContextEntry src = sel.Source;
-            Digest? content = contents[i] is { } c ? Digest.FromSha256(c) : null;
-            string payload = src.Type switch
-            {
-                ContextEntryType.File => content!.Value.ToString(),
-                ContextEntryType.Symlink => src.LinkTarget ?? "",
-                ContextEntryType.CharDevice or ContextEntryType.BlockDevice =>
-                    string.Create(CultureInfo.InvariantCulture, $"{src.DeviceNumber >> 32}:{src.DeviceNumber & 0xFFFFFFFF}"),
-                _ => "",
-            };
-            int mode = options.IncludePermissions ? src.Mode : -1;
             record.ResetWrittenCount();
-            Append(record, TypeCode(src.Type));
-            Append(record, sel.TargetPath);
-            Append(record, mode < 0 ? "-" : Convert.ToString(mode, 8).PadLeft(4, '0'));
-            Append(record, payload);
+            WriteRecord(record, ordered[i], contents[i], includePermissions);
             total.AppendData(record.WrittenSpan);
-            hashed[i] = new HashedEntry(sel.TargetPath, src.Path, src.Type, mode, src.LinkTarget, content, Digest.Compute(record.WrittenSpan));
         }
         var stats = new HashStatistics(toRead.Count, bytes, fromCache);
-        return new FileTreeDigest(Digest.FromSha256(total.GetHashAndReset()), hashed, stats);
+        return new FileTreeDigest(Digest.FromSha256(total.GetHashAndReset()), new LazyEntries(ordered, contents, includePermissions), stats);
+    }
+
+    private static bool IsSortedByTarget(SelectedEntry[] entries)
+    {
+        for (int i = 1; i < entries.Length; i++)
+        {
+            if (string.CompareOrdinal(entries[i - 1].TargetPath, entries[i].TargetPath) > 0)
+                return false;
+        }
+        return true;
+    }
+
+    // type \0 path \0 mode \0 payload \0 (see the class remarks), written straight into the buffer.
+    private static void WriteRecord(ArrayBufferWriter<byte> w, SelectedEntry sel, byte[]? content, bool includePermissions)
+    {
+        ContextEntry src = sel.Source;
+        Append(w, TypeCode(src.Type));
+        Append(w, sel.TargetPath);
+        if (includePermissions && src.Mode is >= 0 and <= 0xFFF)
+        {
+            Span<byte> mode = w.GetSpan(5);
+            int m = src.Mode;
+            mode[0] = (byte)('0' + ((m >> 9) & 7));
+            mode[1] = (byte)('0' + ((m >> 6) & 7));
+            mode[2] = (byte)('0' + ((m >> 3) & 7));
+            mode[3] = (byte)('0' + (m & 7));
+            mode[4] = 0;
+            w.Advance(5);
+        }
+        else
+        {
+            Append(w, includePermissions ? Convert.ToString(src.Mode, 8).PadLeft(4, '0') : "-");
+        }
+        switch (src.Type)
+        {
+            case ContextEntryType.File:
+                Span<byte> payload = w.GetSpan(7 + 64 + 1);
+                "sha256:"u8.CopyTo(payload);
+                WriteHex(content!, payload[7..]);
+                payload[71] = 0;
+                w.Advance(72);
+                break;
+            case ContextEntryType.Symlink:
+                Append(w, src.LinkTarget ?? "");
+                break;
+            case ContextEntryType.CharDevice or ContextEntryType.BlockDevice:
+                Append(w, string.Create(CultureInfo.InvariantCulture, $"{src.DeviceNumber >> 32}:{src.DeviceNumber & 0xFFFFFFFF}"));
+                break;
+            default:
+                Append(w, "");
+                break;
+        }
+    }
+
+    private static void WriteHex(ReadOnlySpan<byte> bytes, Span<byte> utf8)
+    {
+        ReadOnlySpan<byte> digits = "0123456789abcdef"u8;
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            utf8[2 * i] = digits[bytes[i] >> 4];
+            utf8[(2 * i) + 1] = digits[bytes[i] & 0xF];
+        }
+    }
+
+    /// <summary>The per-entry results, made on first use from what the total digest was computed from.</summary>
+    private sealed class LazyEntries(SelectedEntry[] ordered, byte[]?[] contents, bool includePermissions) : IReadOnlyList<HashedEntry>
+    {
+        private HashedEntry[]? entries;
+
+        public int Count => ordered.Length;
+
+        public HashedEntry this[int index] => Entries[index];
+
+        private HashedEntry[] Entries => LazyInitializer.EnsureInitialized(ref entries, Create);
+
+        public IEnumerator<HashedEntry> GetEnumerator() => ((IEnumerable<HashedEntry>)Entries).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+        private HashedEntry[] Create()
+        {
+            var result = new HashedEntry[ordered.Length];
+            var record = new ArrayBufferWriter<byte>(256);
+            for (int i = 0; i < ordered.Length; i++)
+            {
+                SelectedEntry sel = ordered[i];
+                ContextEntry src = sel.Source;
+                record.ResetWrittenCount();
+                WriteRecord(record, sel, contents[i], includePermissions);
+                Digest? content = contents[i] is { } c ? Digest.FromSha256(c) : null;
+                result[i] = new HashedEntry(sel.TargetPath, src.Path, src.Type, includePermissions ? src.Mode : -1, src.LinkTarget, content, Digest.Compute(record.WrittenSpan));
+            }
+            return result;
+        }
     }
 
     private static string TypeCode(ContextEntryType type) => type switch

@@ -6,7 +6,10 @@ namespace Build.Engine.Caching;
 /// </summary>
 public interface ICacheStore
 {
-    /// <summary>The record for <paramref name="key"/>, or null on a miss.</summary>
+    /// <summary>
+    /// The record for <paramref name="key"/>, or null on a miss. Its <see cref="CacheRecord.Files"/> is not loaded
+    /// (a hit does not need it; <see cref="FindPreviousAsync"/> returns it for explanations).
+    /// </summary>
     Task<CacheRecord?> TryGetAsync(CacheKey key, CancellationToken ct);
 
     /// <summary>Stores a record (an existing record with the same key is kept; keys are content addresses).</summary>

@@ -83,11 +83,13 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         cmd.ExecuteNonQuery();
     }
 
+    // A hit needs the layer, not the file list (only a miss's explanation does): decoding a 5,000-file list
+    // would cost a no-op build more than everything else it does.
     public Task<CacheRecord?> TryGetAsync(CacheKey key, CancellationToken ct) =>
-        Task.Run(() => QueryOne("SELECT * FROM records WHERE key = $a", key.ToString(), null), ct);
+        Task.FromResult(QueryOne("SELECT * FROM records WHERE key = $a", key.ToString(), null, withFiles: false));
 
     public Task<CacheRecord?> FindPreviousAsync(string stepIdentity, CacheKey except, CancellationToken ct) =>
-        Task.Run(() => QueryOne("SELECT * FROM records WHERE step = $a AND key <> $b ORDER BY created DESC, rowid DESC LIMIT 1", stepIdentity, except.ToString()), ct);
+        Task.Run(() => QueryOne("SELECT * FROM records WHERE step = $a AND key <> $b ORDER BY created DESC, rowid DESC LIMIT 1", stepIdentity, except.ToString(), withFiles: true), ct);
 
     public Task<IReadOnlyList<CacheRecord>> ListAsync(CancellationToken ct) => Task.Run<IReadOnlyList<CacheRecord>>(() =>
     {
@@ -203,7 +205,7 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         return problems;
     }, ct);
 
-    private CacheRecord? QueryOne(string sql, string a, string? b)
+    private CacheRecord? QueryOne(string sql, string a, string? b, bool withFiles)
     {
         using var conn = Connect();
         using var cmd = conn.CreateCommand();
@@ -212,7 +214,7 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         if (b is not null)
             cmd.Parameters.AddWithValue("$b", b);
         using var r = cmd.ExecuteReader();
-        return r.Read() ? ReadRecord(conn, r, withFiles: true) : null;
+        return r.Read() ? ReadRecord(conn, r, withFiles) : null;
     }
 
     private static CacheRecord ReadRecord(SqliteConnection conn, SqliteDataReader r, bool withFiles)

@@ -195,7 +195,10 @@ public sealed class StatCache
             return null;
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(body[pos..]);
         pos += 4;
-        var entries = new ConcurrentDictionary<string, Entry>(StringComparer.Ordinal);
+        if (count > MaxEntries)
+            return null;
+        // Sized up front: growing a concurrent dictionary of thousands of entries rehashes it several times.
+        var entries = new ConcurrentDictionary<string, Entry>(Environment.ProcessorCount, (int)count + 64, StringComparer.Ordinal);
         for (uint i = 0; i < count; i++)
         {
             if (!TryReadString(body, ref pos, out string path) || pos + 40 + 32 > body.Length)

@@ -31,13 +31,11 @@ public sealed class NamespaceExecutor : IExecutor
         _cgroups = new Lazy<CgroupLayout>(CgroupLayout.Detect);
     }
 
-    /// <summary><c>builder-sandbox</c> next to the engine assembly (the build copies it there and into publish output).</summary>
-    public static string DefaultHelperPath()
-    {
-        var location = typeof(NamespaceExecutor).Assembly.Location;
-        var dir = string.IsNullOrEmpty(location) ? AppContext.BaseDirectory : Path.GetDirectoryName(location)!;
-        return Path.Combine(dir, "builder-sandbox");
-    }
+    /// <summary>
+    /// <c>builder-sandbox</c> in the application's directory: the build copies it next to the assemblies of every
+    /// project that references the engine and into publish output (a native build has no assembly location).
+    /// </summary>
+    public static string DefaultHelperPath() => Path.Combine(AppContext.BaseDirectory, "builder-sandbox");
 
     public async Task<ExecResult> RunAsync(ExecSpec spec, IExecOutput output, CancellationToken ct)
     {

@@ -36,7 +36,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
     {
         var inputs = BaseInputs(parentKey);
         var files = (Dictionary<string, string>)inputs.FileDigests;
-        Dictionary<string, string>? perFile = null;
+        Lazy<IReadOnlyDictionary<string, string>>? perFile = null;
         var stats = ResolvedInputs.NoHashing;
         if (Op.From.Kind == SourceKind.Context && Op.Sources.Count > 0)
         {
@@ -44,9 +44,13 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             contextSelection = Select(context);
             var digest = await Deps.Hasher.HashAsync(context, contextSelection, new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
             files["files"] = digest.Digest.ToString();
-            perFile = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var e in digest.Entries)
-                perFile[e.SourcePath.Length == 0 ? "." : e.SourcePath] = e.Digest.ToString();
+            perFile = new(() =>
+            {
+                var d = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var e in digest.Entries)
+                    d[e.SourcePath.Length == 0 ? "." : e.SourcePath] = e.Digest.ToString();
+                return d;
+            });
             stats = digest.Statistics;
         }
         else if (Op.From.Kind is SourceKind.Stage or SourceKind.Image)

@@ -49,7 +49,8 @@ internal sealed class ExecStepRunner(Solver solver, Stage stage, Vertex step, II
                 sources[name] = identity;
             }
         }
-        return new ResolvedInputs(inputs, perFile, stats);
+        var fileList = perFile;
+        return new ResolvedInputs(inputs, fileList is null ? null : new Lazy<IReadOnlyDictionary<string, string>>(() => fileList), stats);
     }
 
     public override async Task<ILayer?> ExecuteAsync(int vertex, CacheKey key, CancellationToken ct)

@@ -26,6 +26,7 @@ public sealed class Solver
     private readonly ConcurrentDictionary<CacheKey, Lazy<Task<StepOutcome>>> inFlight = new();
     private readonly ConcurrentDictionary<int, Task<StageResult>> stages = new();
     private readonly ConcurrentBag<(int Order, StepMetrics Metrics)> metrics = [];
+    private readonly ConcurrentBag<CacheKey> hits = [];
     private readonly Lock eventGate = new();
     private IObserver<BuildEvent> events = NullObserver.Instance;
     private BuildGraph graph = null!;
@@ -61,6 +62,9 @@ public sealed class Solver
         {
             throw new OperationCanceledException(ct);
         }
+        // Hits are marked used in one write transaction, not one per step.
+        if (!hits.IsEmpty)
+            await deps.Cache.TouchAsync(hits.Distinct(), Now, ct).ConfigureAwait(false);
         var image = target.Image;
         var buildMetrics = new BuildMetrics(metrics.OrderBy(m => m.Order).Select(m => m.Metrics).ToList(), clock.Elapsed, image.ConfigDigest().ToString());
         var results = graph.Stages.Select(s => stages[s.Index].Result).ToList();
@@ -197,12 +201,11 @@ public sealed class Solver
         Emit(new VertexStarted(started, v, step.Description));
         string identity = $"{options.DockerfileName}#{stage.Name ?? stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)}#{position}#{OpKind(step.Op)}";
         bool noCache = options.NoCache || options.NoCacheStages.Contains(stage.Name ?? "") || options.NoCacheStages.Contains(stage.Index.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var files = inputs.Files;
         var stats = inputs.Statistics;
 
         if (!noCache && await deps.Cache.TryGetAsync(key, ct).ConfigureAwait(false) is { } record && await LayerAvailableAsync(record, ct).ConfigureAwait(false))
         {
-            await deps.Cache.TouchAsync([key], Now, ct).ConfigureAwait(false);
+            hits.Add(key);
             Emit(new VertexCached(Now, v));
             var layer = record.Layer is { } l ? new StoredLayer(deps.Content, new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size }, l.DiffId) : null;
             AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: true, Executed: false, [], Now - started, record.Duration,
@@ -216,7 +219,7 @@ public sealed class Solver
             var previous = await deps.Cache.FindPreviousAsync(identity, key, ct).ConfigureAwait(false);
             explanation = noCache && previous?.Key == key
                 ? [new CacheChange(CacheChangeKind.OtherChanged, "--no-cache", null, null)]
-                : CacheExplainer.Explain(preimage, files, previous);
+                : CacheExplainer.Explain(preimage, inputs.Files, previous);
             if (options.ExplainCache)
                 Emit(new VertexExplained(Now, v, explanation));
         }
@@ -241,7 +244,7 @@ public sealed class Solver
         var elapsed = clock.Elapsed;
         // The record is written only now, after its blob is in the content store (ExecuteAsync committed it).
         var cached = outcome.Layer is { } ol ? new CachedLayer(ol.Digest, ol.DiffId, ol.Size, ol.MediaType) : null;
-        await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, Now, Now) { Files = files }, ct).ConfigureAwait(false);
+        await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, Now, Now) { Files = inputs.Files }, ct).ConfigureAwait(false);
         Emit(new VertexCompleted(Now, v, Now - started, null));
         AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: false, Executed: true, explanation, Now - started, TimeSpan.Zero,
             stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, outcome.Layer?.Size ?? 0) { Location = step.Location });

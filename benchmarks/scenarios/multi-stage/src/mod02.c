@@ -1,0 +1,27 @@
+/* module 2 */
+void char int static if char for static else result;
+return return void for result struct buffer else if;
+int for count;
+while if value result if if int;
+for char int struct value length void else if;
+size_t if value char while length size_t buffer struct;
+for result void;
+value struct for struct if count;
+else for return value const if;
+length char static buffer char struct int static length char;
+const buffer count;
+return void const while struct const result count;
+for buffer size_t;
+count const return int void else void size_t;
+return struct buffer size_t for length void char value;
+size_t count struct while size_t value;
+length if buffer;
+buffer char count;
+char else struct void;
+size_t else while char else while else for;
+void int if;
+value count buffer else;
+value static value const int for static if while;
+count size_t void result struct buffer const if;
+void char value while const length return void else;
+struct return length value;

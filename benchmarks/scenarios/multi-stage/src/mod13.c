@@ -1,0 +1,21 @@
+/* module 13 */
+int const result count struct return;
+length return void result size_t return;
+if return void size_t;
+for for for static value while struct;
+void void char;
+struct result buffer count;
+struct void int char int static length char const;
+count else static else for size_t int;
+buffer return const count const value while else;
+int length int while if size_t;
+int if while void const return char while;
+while size_t void return count const struct result char;
+length result void struct struct for;
+else length return;
+count const for buffer if;
+else int void struct else static void void;
+for void void void int void size_t void static;
+value result else count;
+return else for buffer length;
+count return count while while;

@@ -1,0 +1,27 @@
+/* module 20 */
+count length length struct return static length const result;
+while if length buffer else;
+return const struct const value;
+count result value return int struct;
+char return length struct for if const size_t size_t return;
+void const for static else return char char struct if;
+void else else void else value;
+else int for count if;
+if length return if int return while return;
+value int if struct size_t char while buffer length buffer;
+for length void result count length;
+else const length length struct char struct count if result;
+void size_t length int;
+else value const;
+value static for length struct static;
+int for int buffer count while result if while;
+static char void for;
+for for const;
+void void for int;
+const buffer result length return return result count;
+value count buffer return length if buffer;
+while value buffer buffer result else;
+char count else struct;
+count buffer else size_t static;
+length static else if return;
+length void char;

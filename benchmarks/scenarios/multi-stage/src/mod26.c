@@ -1,0 +1,25 @@
+/* module 26 */
+const count size_t return;
+buffer else struct else buffer return;
+if else buffer length return length result const const;
+else static static result struct;
+const struct if const static buffer void value size_t while;
+if void result int;
+return void return;
+if length result while size_t buffer length const;
+for struct struct;
+buffer count if length value;
+void value length length else for;
+else value char count value size_t result int value;
+for for return value value;
+void const count count;
+value result else result while buffer static count;
+void size_t for;
+size_t while while length value;
+static static struct;
+if buffer while buffer static count result char;
+while char static void for size_t;
+value for buffer result size_t struct else result if;
+value else const value return struct;
+void length result else void return return size_t value if;
+void value size_t else static value static char const struct;

@@ -1,0 +1,27 @@
+/* module 31 */
+result const char length struct else value size_t;
+static else while while while;
+if void for;
+return struct if char value length struct const;
+count if length static;
+for static void value;
+static count struct;
+struct for count result struct result char;
+int char value return static const length int;
+else struct value;
+size_t return else while void char result if;
+size_t if static;
+for count value return;
+return else count;
+while size_t length else count length if;
+while char buffer for struct struct int const;
+static while count void while static value;
+length else buffer result static;
+return char void buffer count int static;
+int if else result const;
+result value int value char value;
+buffer result while if;
+length return static return while;
+length buffer char result if char while;
+while while buffer;
+int size_t const result value buffer else;
