@@ -165,7 +165,8 @@ public sealed class TokenServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: Stop() then Close() unregisters the prefix twice, and the managed HttpListener re-binds
+        // the port to unregister it again, which fails when another process has taken the freed port.
         _listener.Close();
         try
         {
