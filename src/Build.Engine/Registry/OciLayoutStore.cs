@@ -130,7 +130,7 @@ public sealed class OciLayoutStore : IBlobStore
                 if ((string?)manifests[i]?["annotations"]?[RefNameAnnotation] == name)
                     manifests.RemoveAt(i);
             }
-            manifests.Add(new JsonObject
+            manifests.Add((JsonNode)new JsonObject // the JsonNode overload: the generic one is not trimming-safe (NativeAOT publish)
             {
                 ["mediaType"] = manifest.MediaType,
                 ["digest"] = manifest.Digest.ToString(),
