@@ -44,22 +44,10 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         try
         {
             using var conn = store.Connect();
-            Exec(conn, """
-                PRAGMA journal_mode=WAL;
-                CREATE TABLE IF NOT EXISTS records(
-                    key TEXT PRIMARY KEY,
-                    step TEXT NOT NULL,
-                    scheme INTEGER NOT NULL,
-                    preimage TEXT NOT NULL,
-                    layer_digest TEXT, layer_diffid TEXT, layer_size INTEGER, layer_media TEXT,
-                    duration_ms INTEGER NOT NULL,
-                    created INTEGER NOT NULL,
-                    last_used INTEGER NOT NULL,
-                    files_id TEXT);
-                CREATE INDEX IF NOT EXISTS records_step ON records(step, created);
-                CREATE INDEX IF NOT EXISTS records_used ON records(last_used);
-                CREATE TABLE IF NOT EXISTS files(id TEXT PRIMARY KEY, data BLOB NOT NULL);
-                """);
+            // The schema is created once; a no-op build then opens the index with one read of the header
+            // instead of running the DDL (and the journal-mode switch, which WAL keeps in the file) every time.
+            if (UserVersion(conn) < SchemaVersion)
+                CreateSchema(conn);
         }
         catch (SqliteException e)
         {
@@ -68,10 +56,52 @@ public sealed class SqliteCacheStore : ICacheStore, IDisposable
         return store;
     }
 
+    // Version 1: the records and files tables below. A higher version is never downgraded.
+    private const int SchemaVersion = 1;
+
+    private static long UserVersion(SqliteConnection conn)
+    {
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        return (long)(cmd.ExecuteScalar() ?? 0L);
+    }
+
+    private static void CreateSchema(SqliteConnection conn)
+    {
+        Exec(conn, "PRAGMA journal_mode=WAL;");
+        using var tx = conn.BeginTransaction(deferred: false);
+        using var cmd = conn.CreateCommand();
+        cmd.Transaction = tx;
+        // Two builds may open a new index at once: the statements stay idempotent, and the version is set in
+        // the same transaction as the tables, so a killed process leaves either neither or both.
+        cmd.CommandText = $"""
+            CREATE TABLE IF NOT EXISTS records(
+                key TEXT PRIMARY KEY,
+                step TEXT NOT NULL,
+                scheme INTEGER NOT NULL,
+                preimage TEXT NOT NULL,
+                layer_digest TEXT, layer_diffid TEXT, layer_size INTEGER, layer_media TEXT,
+                duration_ms INTEGER NOT NULL,
+                created INTEGER NOT NULL,
+                last_used INTEGER NOT NULL,
+                files_id TEXT);
+            CREATE INDEX IF NOT EXISTS records_step ON records(step, created);
+            CREATE INDEX IF NOT EXISTS records_used ON records(last_used);
+            CREATE TABLE IF NOT EXISTS files(id TEXT PRIMARY KEY, data BLOB NOT NULL);
+            PRAGMA user_version={SchemaVersion};
+            """;
+        cmd.ExecuteNonQuery();
+        tx.Commit();
+    }
+
     private SqliteConnection Connect()
     {
         var conn = new SqliteConnection(connectionString);
         conn.Open();
+        // No checkpoint when the last connection closes: closing would copy the WAL into the database file and
+        // fsync it on every build's exit. The WAL is as durable as the database (a commit is complete once it is in
+        // the log; the next open replays it), and the automatic checkpoint (every 1,000 pages) still bounds it.
+        SQLitePCL.raw.sqlite3_db_config(conn.Handle, SQLitePCL.raw.SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, out _);
         Exec(conn, "PRAGMA busy_timeout=60000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF;");
         return conn;
     }

@@ -88,7 +88,9 @@ public sealed partial class ImageStore
         if (name.Tag is null)
             throw new BuildException(ErrorCode.InvalidArgument, $"image name \"{name.FamiliarName}\" needs a tag to be stored (digest references are resolved, not stored)");
         var previous = await FindAsync(name, ct).ConfigureAwait(false);
-        await WriteEntryAsync(name.ToString(), name, target, ct).ConfigureAwait(false);
+        // A rebuild that reproduced the same image leaves its entry as it is (no rewrite, no rename).
+        if (previous is null || previous.Target != target)
+            await WriteEntryAsync(name.ToString(), name, target, ct).ConfigureAwait(false);
         DeleteEntry(UntaggedKey(target.Digest));
         if (previous is not null && previous.Digest != target.Digest)
             await AddUntaggedAsync(previous.Target, ct).ConfigureAwait(false);

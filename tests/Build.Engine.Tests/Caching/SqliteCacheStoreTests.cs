@@ -90,4 +90,41 @@ public sealed class SqliteCacheStoreTests : IDisposable
         await store.PutAsync(r with { Duration = TimeSpan.FromSeconds(99) }, CancellationToken.None);
         Assert.Equal(r.Duration, (await store.TryGetAsync(r.Key, CancellationToken.None))!.Duration);
     }
+
+    [Fact]
+    public async Task Reopening_keeps_the_records_and_the_write_ahead_log_survives_close()
+    {
+        var r = Record("make", files: new Dictionary<string, string> { ["a"] = "sha256:aa" });
+        using (var store = SqliteCacheStore.Open(dir))
+            await store.PutAsync(r, CancellationToken.None);
+        // Closing does not checkpoint: the committed record may still be only in the log, and must be found from it.
+        using (var reopened = SqliteCacheStore.Open(dir))
+        {
+            Assert.Equal(r.Duration, (await reopened.TryGetAsync(r.Key, CancellationToken.None))!.Duration);
+            Assert.Empty(await reopened.CheckIntegrityAsync(CancellationToken.None));
+        }
+        Assert.Equal(1L, Scalar("PRAGMA user_version"));
+        Assert.Equal("wal", Scalar("PRAGMA journal_mode"));
+    }
+
+    [Fact]
+    public async Task An_index_made_before_the_schema_version_is_upgraded_in_place()
+    {
+        var r = Record("make");
+        using (var store = SqliteCacheStore.Open(dir))
+            await store.PutAsync(r, CancellationToken.None);
+        Scalar("PRAGMA user_version=0"); // as an index written before the version was recorded
+        using (var reopened = SqliteCacheStore.Open(dir))
+            Assert.NotNull(await reopened.TryGetAsync(r.Key, CancellationToken.None));
+        Assert.Equal(1L, Scalar("PRAGMA user_version"));
+    }
+
+    private object? Scalar(string sql)
+    {
+        using var conn = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(dir, "index.db")};Pooling=False");
+        conn.Open();
+        using var cmd = conn.CreateCommand();
+        cmd.CommandText = sql;
+        return cmd.ExecuteScalar();
+    }
 }

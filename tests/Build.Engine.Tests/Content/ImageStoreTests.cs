@@ -56,6 +56,32 @@ public class ImageStoreTests
     }
 
     [Fact]
+    public async Task Storing_the_same_image_under_the_same_name_again_leaves_the_entry_untouched()
+    {
+        using var tmp = new TempDir();
+        var br = new BuilderRoot(tmp.Path);
+        var content = new FileContentStore(br);
+        var image = TestImages.TwoLayers();
+        var first = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+        await new ImageStore(br, content, new Caching.FixedTime(first)).PutImageAsync(image, [ImageReference.Parse("app:1")], None);
+        string entry = Assert.Single(Directory.GetFiles(br.ImagesDirectory, "*.json"));
+        byte[] before = File.ReadAllBytes(entry);
+
+        var later = new ImageStore(br, content, new Caching.FixedTime(first.AddHours(1)));
+        await later.PutImageAsync(image, [ImageReference.Parse("app:1")], None);
+        Assert.Equal(before, File.ReadAllBytes(entry)); // not rewritten: the update time is the first one
+        Assert.Equal(first, Assert.Single(await later.ListAsync(None)).Updated);
+
+        // A different image under the name is still written, and the old one is kept untagged.
+        var other = Build.Engine.Oci.Mutate.WithCreated(image, first.AddDays(1));
+        await later.PutImageAsync(other, [ImageReference.Parse("app:1")], None);
+        var records = await later.ListAsync(None);
+        Assert.Equal(other.Digest, records.Single(r => r.Name is not null).Digest);
+        Assert.Equal(first.AddHours(1), records.Single(r => r.Name is not null).Updated);
+        Assert.Equal(image.Digest, records.Single(r => r.Name is null).Digest);
+    }
+
+    [Fact]
     public async Task A_moved_name_leaves_the_old_image_untagged()
     {
         using var tmp = new TempDir();
