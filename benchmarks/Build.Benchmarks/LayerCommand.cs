@@ -8,14 +8,14 @@ namespace Build.Benchmarks;
 /// <summary>
 /// Whole-process layer timing driven by benchmarks/layers.sh, so our writer and unpacker are measured
 /// the same way as the <c>tar | gzip</c> pipeline they are compared with:
-/// <c>layer-write DIR OUT|- gzip|zstd|none</c> and <c>layer-unpack BLOB DEST</c>.
+/// <c>layer-write DIR OUT|- gzip|zstd|none [GZIP_THREADS]</c> and <c>layer-unpack BLOB DEST</c>.
 /// Prints one line: the in-process seconds and the byte counts.
 /// </summary>
 internal static class LayerCommand
 {
     public static bool TryRun(string[] args)
     {
-        if (args.Length == 4 && args[0] == "layer-write")
+        if (args.Length is 4 or 5 && args[0] == "layer-write")
         {
             var compression = args[3] switch
             {
@@ -27,7 +27,7 @@ internal static class LayerCommand
             LayerWriteResult result;
             // "-" discards the blob, like the reference pipelines that write to /dev/null.
             using (Stream output = args[2] == "-" ? Stream.Null : new FileStream(args[2], FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
-                result = LayerWriter.WriteAsync(LayerSource.FromDirectory(args[1]), output, new LayerWriteOptions { Compression = compression }, CancellationToken.None).GetAwaiter().GetResult();
+                result = LayerWriter.WriteAsync(LayerSource.FromDirectory(args[1]), output, new LayerWriteOptions { Compression = compression, GzipThreads = args.Length == 5 ? int.Parse(args[4], CultureInfo.InvariantCulture) : null }, CancellationToken.None).GetAwaiter().GetResult();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"seconds={sw.Elapsed.TotalSeconds:F3} tar={result.UncompressedSize} blob={result.Size} diffid={result.DiffId}"));
             return true;
         }
