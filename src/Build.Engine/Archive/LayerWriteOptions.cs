@@ -14,6 +14,13 @@ public sealed record LayerWriteOptions
     /// </summary>
     public int GzipLevel { get; init; } = 2;
 
+    /// <summary>
+    /// How many gzip members are compressed at once (default: <see cref="Environment.ProcessorCount"/>).
+    /// Only speed and memory (two 1–2 MiB buffers per thread) depend on it, never the bytes: the tar is cut
+    /// into members at fixed 1 MiB boundaries.
+    /// </summary>
+    public int? GzipThreads { get; init; }
+
     /// <summary>zstd level; 3 is the zstd CLI's default (~350 MB/s here).</summary>
     public int ZstdLevel { get; init; } = 3;
 

@@ -68,9 +68,16 @@ public static class LayerWriter
                 try
                 {
                     // Uncompressed, the blob is the tar: its digest is the diff-id, no need to hash it twice.
-                    using var digesting = new DigestingStream(destination, options.Compression == LayerCompression.Gzip, hash: options.Compression != LayerCompression.None);
-                    using (var compressor = OpenCompressor(digesting, options))
+                    using var digesting = new DigestingStream(destination, normalizeGzipHeader: false, hash: options.Compression != LayerCompression.None);
+                    if (options.Compression == LayerCompression.Gzip)
                     {
+                        // One gzip member per 1 MiB chunk, on every core; ParallelGzip pins each member's header.
+                        int threads = Math.Max(1, options.GzipThreads ?? Environment.ProcessorCount);
+                        ParallelGzip.Compress(queue.GetConsumingEnumerable(cts.Token), digesting, options.GzipLevel, threads);
+                    }
+                    else
+                    {
+                        using var compressor = OpenCompressor(digesting, options);
                         foreach (var (buffer, length) in queue.GetConsumingEnumerable(cts.Token))
                         {
                             compressor.Write(buffer, 0, length);

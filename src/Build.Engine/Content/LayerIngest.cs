@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using Build.Engine.Archive;
@@ -32,20 +33,31 @@ internal static class LayerIngest
         }
         using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var sink = content.OpenWriter();
-        // Level 2, as the layer writer uses: with zlib-ng, level 1 is a much weaker algorithm and level 2
-        // compresses like gzip -1 at ~1.5x its speed (see LayerWriteOptions.GzipLevel).
-        // The header is pinned like the layer writer's, so a layer exported uncompressed (docker-archive)
-        // and imported again gets back the digest it had.
-        await using (var normalized = new DigestingStream(sink, normalizeGzipHeader: true))
-        await using (var gzip = new GZipStream(normalized, new ZLibCompressionOptions { CompressionLevel = 2 }, leaveOpen: true))
+        // Level 2 and one gzip member per 1 MiB of tar, as the layer writer makes them (ParallelGzip), with
+        // the same pinned headers: a layer exported uncompressed (docker-archive) and imported again gets
+        // back the digest it had.
+        using (var gzip = new ParallelGzip(sink, level: 2, Environment.ProcessorCount))
         {
-            int n = first;
-            while (n > 0)
+            byte[] chunk = ArrayPool<byte>.Shared.Rent(ParallelGzip.ChunkSize);
+            buffer.AsSpan(0, first).CopyTo(chunk);
+            int used = first;
+            while (true)
             {
-                diffHash.AppendData(buffer, 0, n);
-                await gzip.WriteAsync(buffer.AsMemory(0, n), ct).ConfigureAwait(false);
-                n = await input.ReadAsync(buffer, ct).ConfigureAwait(false);
+                used += await input.ReadAtLeastAsync(chunk.AsMemory(used, ParallelGzip.ChunkSize - used), ParallelGzip.ChunkSize - used, throwOnEndOfStream: false, ct).ConfigureAwait(false);
+                if (used == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(chunk);
+                    break;
+                }
+                diffHash.AppendData(chunk, 0, used);
+                bool full = used == ParallelGzip.ChunkSize;
+                gzip.Add(chunk, used);
+                if (!full)
+                    break;
+                chunk = ArrayPool<byte>.Shared.Rent(ParallelGzip.ChunkSize);
+                used = 0;
             }
+            gzip.Complete();
         }
         var stored = await sink.CommitAsync(null, ct).ConfigureAwait(false);
         return new Result(Digest.FromSha256(diffHash.GetHashAndReset()), stored, MediaTypes.OciLayerGzip);
