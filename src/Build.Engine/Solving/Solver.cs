@@ -94,6 +94,10 @@ public sealed class Solver
         var (image, parentKey) = await ResolveBaseAsync(stage, ct).ConfigureAwait(false);
         var state = stage.BaseConfig;
         int position = 0;
+        int baseHistory = image.Config.History?.Count ?? 0;
+        var baseCreated = image.Config.Created;
+        bool allRecorded = true;
+        DateTimeOffset? recordedAt = null;
         foreach (var step in stage.Steps)
         {
             ct.ThrowIfCancellationRequested();
@@ -107,6 +111,10 @@ public sealed class Solver
                 continue;
             }
             var outcome = await RunStepAsync(stage, step, position, image, parentKey, before, ct).ConfigureAwait(false);
+            if (outcome.RecordedAt is { } at)
+                recordedAt = recordedAt is { } r && r > at ? r : at;
+            else
+                allRecorded = false;
             var history = History(step.History?.CreatedBy ?? step.Description, empty: outcome.Layer is null);
             image = outcome.Layer is { } layer
                 ? Mutate.AppendLayer(image, layer, history)
@@ -115,7 +123,14 @@ public sealed class Solver
         }
         var finalState = state;
         image = Mutate.WithImageConfig(image, c => c.WithConfigState(finalState));
-        image = Mutate.WithCreated(image, ImageTime);
+        // The stage's time is that of the newest cache record its steps made or reused (the base image's when it has
+        // no filesystem step), as BuildKit does: a no-op rebuild gives the same image ID, a change a newer one.
+        var time = options.SourceDateEpoch ?? (allRecorded ? recordedAt ?? baseCreated ?? Now : Now);
+        image = Mutate.WithImageConfig(image, c => c with
+        {
+            History = c.History is { } h ? ValueList.From(h.Select((e, i) => i >= baseHistory ? e with { Created = time } : e)) : null,
+        });
+        image = Mutate.WithCreated(image, time);
         return new StageResult(stage.Index, image, parentKey);
     }
 
@@ -210,7 +225,7 @@ public sealed class Solver
             var layer = record.Layer is { } l ? new StoredLayer(deps.Content, new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size }, l.DiffId) : null;
             AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: true, Executed: false, [], Now - started, record.Duration,
                 stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, record.Layer?.Size ?? 0) { Location = step.Location });
-            return new StepOutcome(key, layer);
+            return new StepOutcome(key, layer) { RecordedAt = record.Created };
         }
 
         IReadOnlyList<CacheChange> explanation = [];
@@ -244,7 +259,10 @@ public sealed class Solver
         var elapsed = clock.Elapsed;
         // The record is written only now, after its blob is in the content store (ExecuteAsync committed it).
         var cached = outcome.Layer is { } ol ? new CachedLayer(ol.Digest, ol.DiffId, ol.Size, ol.MediaType) : null;
-        await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, Now, Now) { Files = inputs.Files }, ct).ConfigureAwait(false);
+        // Whole milliseconds: what the index stores, so a later hit reports the same time.
+        var recorded = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds());
+        await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, recorded, recorded) { Files = inputs.Files }, ct).ConfigureAwait(false);
+        outcome = outcome with { RecordedAt = recorded };
         Emit(new VertexCompleted(Now, v, Now - started, null));
         AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: false, Executed: true, explanation, Now - started, TimeSpan.Zero,
             stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, outcome.Layer?.Size ?? 0) { Location = step.Location });

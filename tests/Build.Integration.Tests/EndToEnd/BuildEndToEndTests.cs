@@ -49,6 +49,26 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [RootFact]
+    public async Task A_no_op_rebuild_gives_the_same_image_and_a_change_a_new_one()
+    {
+        // No SOURCE_DATE_EPOCH: a fully cached build takes its times from the reused records (as BuildKit does).
+        await WriteAppAsync();
+        var first = await h.BuildAsync(AppDockerfile);
+        await Task.Delay(50);
+        var second = await h.BuildAsync(AppDockerfile);
+        Assert.Equal(0, second.Metrics.Executed);
+        Assert.Equal(first.ImageId, second.ImageId);
+        Assert.Equal(first.Image.Digest, second.Image.Digest);
+
+        h.Write("src/util.sh", "echo changed\n");
+        await Task.Delay(50);
+        var third = await h.BuildAsync(AppDockerfile);
+        Assert.True(third.Metrics.Executed > 0);
+        Assert.NotEqual(first.ImageId, third.ImageId);
+        Assert.True(third.Image.Config.Created > first.Image.Config.Created);
+    }
+
+    [RootFact]
     public async Task Touching_an_unrelated_context_file_executes_zero_steps()
     {
         await WriteAppAsync();

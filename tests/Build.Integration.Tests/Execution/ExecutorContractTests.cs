@@ -272,7 +272,7 @@ public abstract class ExecutorContractTests : IClassFixture<BusyboxRootfs>, IDis
                 cts.Cancel();
         };
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _executor.RunAsync(spec, output, cts.Token));
-        Assert.Empty(ProcessesMatching("98765"));
+        Assert.Empty(await ProcessesLeftAsync("98765"));
     }
 
     [RootFact]
@@ -281,7 +281,7 @@ public abstract class ExecutorContractTests : IClassFixture<BusyboxRootfs>, IDis
         var (result, _) = await Sh("sleep 987660", r => r with { Timeout = TimeSpan.FromMilliseconds(300) });
         Assert.True(result.TimedOut);
         Assert.Equal("killed: timed out", result.Describe());
-        Assert.Empty(ProcessesMatching("987660"));
+        Assert.Empty(await ProcessesLeftAsync("987660"));
     }
 
     [RootFact]
@@ -326,6 +326,21 @@ public abstract class ExecutorContractTests : IClassFixture<BusyboxRootfs>, IDis
         // The mount points did not exist in the rootfs: they are removed again.
         Assert.False(Directory.Exists(Path.Combine(rootfs, "src")));
         Assert.False(Directory.Exists(Path.Combine(rootfs, "scratch")));
+    }
+
+    /// <summary>
+    /// The step's processes still alive a moment after the executor returned: killing the container's init
+    /// makes the kernel kill the rest of its PID namespace, and their exit is reaped asynchronously (runc).
+    /// </summary>
+    protected static async Task<List<int>> ProcessesLeftAsync(string text)
+    {
+        for (int i = 0; ; i++)
+        {
+            var left = ProcessesMatching(text);
+            if (left.Count == 0 || i == 40)
+                return left;
+            await Task.Delay(50);
+        }
     }
 
     protected static List<int> ProcessesMatching(string text)
