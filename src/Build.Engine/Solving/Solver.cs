@@ -84,9 +84,6 @@ public sealed class Solver
 
     internal DateTimeOffset Now => deps.Time.GetUtcNow();
 
-    /// <summary>The timestamp written into history and config: SOURCE_DATE_EPOCH when set, else now.</summary>
-    internal DateTimeOffset ImageTime => options.SourceDateEpoch ?? Now;
-
     internal Platform StagePlatform(Stage stage) => Platform.Parse(stage.Platform);
 
     private async Task<StageResult> RunStageAsync(Stage stage, CancellationToken ct)
@@ -96,7 +93,6 @@ public sealed class Solver
         int position = 0;
         int baseHistory = image.Config.History?.Count ?? 0;
         var baseCreated = image.Config.Created;
-        bool allRecorded = true;
         DateTimeOffset? recordedAt = null;
         foreach (var step in stage.Steps)
         {
@@ -111,10 +107,8 @@ public sealed class Solver
                 continue;
             }
             var outcome = await RunStepAsync(stage, step, position, image, parentKey, before, ct).ConfigureAwait(false);
-            if (outcome.RecordedAt is { } at)
-                recordedAt = recordedAt is { } r && r > at ? r : at;
-            else
-                allRecorded = false;
+            if (outcome.RecordedAt is { } at && !(recordedAt > at))
+                recordedAt = at;
             var history = History(step.History?.CreatedBy ?? step.Description, empty: outcome.Layer is null);
             image = outcome.Layer is { } layer
                 ? Mutate.AppendLayer(image, layer, history)
@@ -125,7 +119,7 @@ public sealed class Solver
         image = Mutate.WithImageConfig(image, c => c.WithConfigState(finalState));
         // The stage's time is that of the newest cache record its steps made or reused (the base image's when it has
         // no filesystem step), as BuildKit does: a no-op rebuild gives the same image ID, a change a newer one.
-        var time = options.SourceDateEpoch ?? (allRecorded ? recordedAt ?? baseCreated ?? Now : Now);
+        var time = options.SourceDateEpoch ?? recordedAt ?? baseCreated ?? Now;
         image = Mutate.WithImageConfig(image, c => c with
         {
             History = c.History is { } h ? ValueList.From(h.Select((e, i) => i >= baseHistory ? e with { Created = time } : e)) : null,
@@ -136,7 +130,6 @@ public sealed class Solver
 
     private Oci.HistoryEntry History(string createdBy, bool empty) => new()
     {
-        Created = ImageTime,
         CreatedBy = createdBy,
         Comment = StepHistory.BuildKitComment,
         EmptyLayer = empty,
