@@ -40,28 +40,14 @@ if [ ! -f "$work/data/.ready" ]; then
     note "generating the scenario data in $work/data (once) ..."
     rm -rf "$work/data"
     mkdir -p "$work/data"
-    python3 - "$work/data" <<'PY'
+    python3 - "$work/data" "$repo/benchmarks" <<'PY'
 import base64, os, random, sys
+sys.path.insert(0, sys.argv[2])
+from realdata import real_content_pool
 out = sys.argv[1]
 rng = random.Random(42)
 # Real file content (binaries, text) so compression behaves as on real projects (~2.7:1 under gzip).
-pool = bytearray()
-for top in ("/usr/lib/x86_64-linux-gnu", "/usr/bin", "/usr/share/doc", "/usr/share/perl5", "/usr/lib/python3"):
-    for d, _, files in sorted(os.walk(top)):
-        for f in sorted(files):
-            p = os.path.join(d, f)
-            if os.path.islink(p) or not os.path.isfile(p):
-                continue
-            try:
-                with open(p, "rb") as fh:
-                    pool += fh.read(2 << 20)
-            except OSError:
-                pass
-            if len(pool) >= 220 << 20:
-                break
-        if len(pool) >= 220 << 20:
-            break
-pool = bytes(pool[:200 << 20])
+pool = real_content_pool(200 << 20)
 small = os.path.join(out, "files")
 total = 0
 for i in range(5000):

@@ -20,28 +20,14 @@ bench="dotnet benchmarks/Build.Benchmarks/bin/Release/net10.0/Build.Benchmarks.d
 if [ ! -f "$work/.ready" ]; then
     echo "generating data in $work ..."
     rm -rf "$work/small" "$work/big"
-    python3 - "$work" <<'PY'
+    python3 - "$work" benchmarks <<'PY'
 import os, sys, random, base64
+sys.path.insert(0, sys.argv[2])
+from realdata import real_content_pool
 work = sys.argv[1]
 rng = random.Random(42)
 # A pool of real file content: shared libraries, executables, docs.
-pool = bytearray()
-for top in ("/usr/lib/x86_64-linux-gnu", "/usr/bin", "/usr/share/doc", "/usr/share/perl5", "/usr/lib/python3"):
-    for d, _, files in sorted(os.walk(top)):
-        for f in sorted(files):
-            p = os.path.join(d, f)
-            if os.path.islink(p) or not os.path.isfile(p):
-                continue
-            try:
-                with open(p, "rb") as fh:
-                    pool += fh.read(2 << 20)
-            except OSError:
-                pass
-            if len(pool) >= 220 << 20:
-                break
-        if len(pool) >= 220 << 20:
-            break
-pool = bytes(pool[:200 << 20])
+pool = real_content_pool(200 << 20)
 small = os.path.join(work, "small")
 total, i = 0, 0
 while i < 5000:
