@@ -14,6 +14,9 @@ internal sealed class ChunkQueueStream(BlockingCollection<(byte[] Buffer, int Le
     public const int ChunkSize = 1 << 20;
 
     private byte[] _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+
+    /// <summary>Also gets every chunk (<see cref="LayerWriteOptions.UnpackInto"/>).</summary>
+    public LayerTee? Tee { get; init; }
     private int _used;
 
     public override bool CanRead => false;
@@ -51,6 +54,7 @@ internal sealed class ChunkQueueStream(BlockingCollection<(byte[] Buffer, int Le
     private void Push()
     {
         hash.AppendData(_chunk, 0, _used);
+        Tee?.Write(_chunk.AsSpan(0, _used));
         queue.Add((_chunk, _used), ct);
         _chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
         _used = 0;

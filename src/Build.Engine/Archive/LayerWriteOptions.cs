@@ -29,4 +29,14 @@ public sealed record LayerWriteOptions
     /// SOURCE_DATE_EPOCH convention). The CLI reads the variable; the engine only takes this value.
     /// </summary>
     public UnixTimestamp? SourceDateEpoch { get; init; }
+
+    /// <summary>
+    /// An empty directory to unpack the layer into (with <see cref="UnpackOptions"/>) while it is written, from the
+    /// same tar bytes: what the step after a COPY or RUN stands on, without inflating the blob again. The result's
+    /// <see cref="LayerWriteResult.Unpacked"/> says whether it worked; the directory is the caller's either way.
+    /// </summary>
+    public string? UnpackInto { get; init; }
+
+    /// <summary>How <see cref="UnpackInto"/> is unpacked.</summary>
+    public UnpackOptions UnpackOptions { get; init; } = new();
 }

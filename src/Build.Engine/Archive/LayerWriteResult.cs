@@ -14,4 +14,7 @@ public sealed record LayerWriteResult(Digest DiffId, Digest Digest, long Size, s
     /// such layers from the image and marks the history entry <c>empty_layer</c>; callers should too.
     /// </summary>
     public bool IsEmpty => DiffId == EmptyLayer.DiffId;
+
+    /// <summary>True when <see cref="LayerWriteOptions.UnpackInto"/> was given and now holds the whole layer, unpacked.</summary>
+    public bool Unpacked { get; init; }
 }

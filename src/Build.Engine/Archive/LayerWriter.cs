@@ -27,18 +27,23 @@ public static class LayerWriter
 
         var entries = await Task.Run(() => source.CollectEntries(ct), ct).ConfigureAwait(false);
         if (entries.Count == 0)
-            return await WriteEmptyAsync(destination, options, mediaType, ct).ConfigureAwait(false);
+        {
+            // The empty layer unpacks to an empty directory: what UnpackInto already is.
+            var empty = await WriteEmptyAsync(destination, options, mediaType, ct).ConfigureAwait(false);
+            return empty with { Unpacked = options.UnpackInto is not null };
+        }
 
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var queue = new BlockingCollection<(byte[] Buffer, int Length)>(QueueDepth);
         using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var tee = options.UnpackInto is { } into ? LayerTee.Start(into, options.UnpackOptions, cts.Token) : null;
 
         var producer = Task.Factory.StartNew(
             () =>
             {
                 try
                 {
-                    using var pipe = new ChunkQueueStream(queue, diffHash, cts.Token);
+                    using var pipe = new ChunkQueueStream(queue, diffHash, cts.Token) { Tee = tee };
                     var tar = new DeterministicTarWriter(pipe, options.SourceDateEpoch);
                     foreach (var entry in entries)
                     {
@@ -97,11 +102,25 @@ public static class LayerWriter
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        await AwaitBoth(producer, consumer, ct).ConfigureAwait(false);
+        bool unpacked = false;
+        try
+        {
+            await AwaitBoth(producer, consumer, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The unpacker is always waited for: the caller may delete its directory as soon as this returns.
+            if (tee is not null)
+            {
+                if (!producer.IsCompletedSuccessfully || !consumer.IsCompletedSuccessfully)
+                    tee.Abort();
+                unpacked = await tee.CompleteAsync().ConfigureAwait(false);
+            }
+        }
         long tarSize = producer.Result;
         var (digest, size) = consumer.Result;
         var diffId = Digest.FromSha256(diffHash.GetHashAndReset());
-        return new LayerWriteResult(diffId, options.Compression == LayerCompression.None ? diffId : digest, size, mediaType, tarSize);
+        return new LayerWriteResult(diffId, options.Compression == LayerCompression.None ? diffId : digest, size, mediaType, tarSize) { Unpacked = unpacked };
     }
 
     public static string MediaTypeOf(LayerCompression compression) => compression switch

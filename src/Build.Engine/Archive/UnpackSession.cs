@@ -300,6 +300,8 @@ internal sealed class UnpackSession : IDisposable
             PrepareTarget(parent, victim, isDirectory: false);
             if (LibC.MknodAt(parent, victim, LibC.S_IFCHR, 0) != 0)
                 throw Io(h, "create overlay whiteout (a 0/0 character device needs root)", LibC.LastErrno);
+            // The whiteout entry's time, not the time of the unpack: two unpacks of one layer give the same tree.
+            LibC.UtimensAt(parent, victim, h.ModificationTime.Seconds, h.ModificationTime.Nanoseconds, LibC.AT_SYMLINK_NOFOLLOW);
         }
         else
         {

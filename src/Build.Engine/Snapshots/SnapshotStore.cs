@@ -80,8 +80,49 @@ public sealed class SnapshotStore
         {
             var stream = await openLayer(c).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
-                await LayerUnpacker.ApplyAsync(stream, dir, new UnpackOptions { Whiteouts = WhiteoutMode.OverlayNative }, c).ConfigureAwait(false);
+                await LayerUnpacker.ApplyAsync(stream, dir, LayerUnpackOptions, c).ConfigureAwait(false);
         }, ct);
+    }
+
+    /// <summary>How every layer directory of the store is unpacked (also by a commit that unpacks while writing).</summary>
+    public static UnpackOptions LayerUnpackOptions { get; } = new() { Whiteouts = WhiteoutMode.OverlayNative };
+
+    /// <summary>
+    /// An empty directory beside the unpacked layers, for a layer that is unpacked while it is written
+    /// (<see cref="LayerWriteOptions.UnpackInto"/>); hand it to <see cref="AdoptLayerAsync"/> or delete it.
+    /// Named like every temp entry there, so a build killed before either is cleaned by prune.
+    /// </summary>
+    public string CreateStagingDirectory()
+    {
+        var temp = Path.Combine(LayersDir, ".tmp-staged-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        Directory.CreateDirectory(temp);
+        return temp;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="staged"/> (a whole layer, unpacked with <see cref="LayerUnpackOptions"/>) the unpacked
+    /// directory of <paramref name="diffId"/>, under the same lock and lease as an unpack; if that layer is already
+    /// there, the staged copy is deleted. Either way the staged directory is gone afterwards.
+    /// </summary>
+    public async Task AdoptLayerAsync(Digest diffId, string staged, CancellationToken ct)
+    {
+        var final = LayerPath(diffId);
+        try
+        {
+            if (await ClaimAsync(final, ct).ConfigureAwait(false))
+                return;
+            await using var lockFile = await AcquireLockAsync(Path.Combine(LayersDir, "." + diffId.Hex + ".lock"), ct).ConfigureAwait(false);
+            if (await ClaimAsync(final, ct).ConfigureAwait(false))
+                return;
+            if (_options.Lease is { } lease)
+                await lease.GuardAsync(() => MoveAndTouch(staged, final), ct).ConfigureAwait(false);
+            else
+                Directory.Move(staged, final);
+        }
+        finally
+        {
+            TryDelete(staged);
+        }
     }
 
     private async Task<string> UnpackOnceAsync(Digest diffId, Func<string, CancellationToken, Task> unpack, CancellationToken ct)

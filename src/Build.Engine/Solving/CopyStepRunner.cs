@@ -177,7 +177,7 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
 
             AddParents(entries, view, uid, gid, time);
             var list = entries.Values.ToList();
-            return await CommitAsync(destStream => LayerWriter.WriteAsync(LayerSource.FromEntries(list), destStream, WriteOptions, ct), ct).ConfigureAwait(false);
+            return await CommitAsync((destStream, options) => LayerWriter.WriteAsync(LayerSource.FromEntries(list), destStream, options, ct), ct).ConfigureAwait(false);
         }
         finally
         {

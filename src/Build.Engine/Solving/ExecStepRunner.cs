@@ -116,6 +116,6 @@ internal sealed class ExecStepRunner(Solver solver, Stage stage, Vertex step, II
             foreach (var v in views)
                 await v.DisposeAsync().ConfigureAwait(false);
         }
-        return await CommitAsync(dest => rootfs.CommitAsync(dest, WriteOptions, ct), ct).ConfigureAwait(false);
+        return await CommitAsync((dest, options) => rootfs.CommitAsync(dest, options, ct), ct).ConfigureAwait(false);
     }
 }

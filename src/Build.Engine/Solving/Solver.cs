@@ -94,6 +94,8 @@ public sealed class Solver
         int baseHistory = image.Config.History?.Count ?? 0;
         var baseCreated = image.Config.Created;
         DateTimeOffset? recordedAt = null;
+        // Every layer but the target's last one is what a later step of this build stands on.
+        var last = stage.Index == graph.TargetIndex ? stage.Steps.LastOrDefault(s => s.Op.ChangesFilesystem) : null;
         foreach (var step in stage.Steps)
         {
             ct.ThrowIfCancellationRequested();
@@ -106,7 +108,7 @@ public sealed class Solver
                     image = Mutate.AppendEmptyLayerHistory(image, History(h.CreatedBy, empty: true));
                 continue;
             }
-            var outcome = await RunStepAsync(stage, step, position, image, parentKey, before, ct).ConfigureAwait(false);
+            var outcome = await RunStepAsync(stage, step, position, image, parentKey, before, unpackOnCommit: !ReferenceEquals(step, last), ct).ConfigureAwait(false);
             if (outcome.RecordedAt is { } at && !(recordedAt > at))
                 recordedAt = at;
             var history = History(step.History?.CreatedBy ?? step.Description, empty: outcome.Layer is null);
@@ -190,9 +192,10 @@ public sealed class Solver
         return chain ?? "empty";
     }
 
-    private async Task<StepOutcome> RunStepAsync(Stage stage, Vertex step, int position, IImage image, string parentKey, ImageConfigState before, CancellationToken ct)
+    private async Task<StepOutcome> RunStepAsync(Stage stage, Vertex step, int position, IImage image, string parentKey, ImageConfigState before, bool unpackOnCommit, CancellationToken ct)
     {
         var runner = StepRunner.For(this, stage, step, image, before);
+        runner.UnpackOnCommit = unpackOnCommit;
         var inputs = await runner.ResolveInputsAsync(parentKey, ct).ConfigureAwait(false);
         var (key, preimage) = CacheKeys.Compute(step.Op, inputs.Inputs);
         // Identical steps in one build run once: the second waits for the first and reuses its outcome.

@@ -82,11 +82,49 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
     /// for every RUN, COPY and WORKDIR: dropping it would give a different layer count and history than
     /// <c>docker build</c> (checked against docker 20.10 here; buildx issue #1910 shows the same for current BuildKit).
     /// </summary>
-    protected async Task<ILayer?> CommitAsync(Func<Stream, Task<LayerWriteResult>> write, CancellationToken ct)
+    /// <remarks>
+    /// With <see cref="UnpackOnCommit"/> the layer is also unpacked into the snapshot store while it is written
+    /// (<see cref="LayerWriteOptions.UnpackInto"/>), so the next step's root filesystem is ready without
+    /// inflating the blob again.
+    /// </remarks>
+    protected async Task<ILayer?> CommitAsync(Func<Stream, LayerWriteOptions, Task<LayerWriteResult>> write, CancellationToken ct)
     {
-        await using var writer = Deps.Content.OpenWriter();
-        var result = await write(writer).ConfigureAwait(false);
-        var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
-        return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
+        string? staged = UnpackOnCommit ? Deps.Snapshots.CreateStagingDirectory() : null;
+        try
+        {
+            var options = WriteOptions with { UnpackInto = staged, UnpackOptions = SnapshotStore.LayerUnpackOptions };
+            await using var writer = Deps.Content.OpenWriter();
+            var result = await write(writer, options).ConfigureAwait(false);
+            var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
+            if (staged is not null && result.Unpacked)
+            {
+                // After the blob: an unpacked layer never exists without the blob it came from.
+                await Deps.Snapshots.AdoptLayerAsync(result.DiffId, staged, ct).ConfigureAwait(false);
+                staged = null;
+            }
+            return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
+        }
+        finally
+        {
+            if (staged is not null)
+                DeleteStaged(staged);
+        }
+    }
+
+    /// <summary>Whether a later step of this build stands on this step's layer (set by the solver): then it is unpacked while committed.</summary>
+    internal bool UnpackOnCommit { get; set; }
+
+    private static void DeleteStaged(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }

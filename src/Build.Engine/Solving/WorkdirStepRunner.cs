@@ -28,7 +28,7 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
         if (view.Find(rel) is { } existing && Directory.Exists(existing))
         {
             // BuildKit's mkdir -p of an existing directory still commits a layer: the empty one.
-            return await CommitAsync(dest => LayerWriter.WriteAsync(LayerSource.FromEntries([]), dest, WriteOptions, ct), ct).ConfigureAwait(false);
+            return await CommitAsync((dest, options) => LayerWriter.WriteAsync(LayerSource.FromEntries([]), dest, options, ct), ct).ConfigureAwait(false);
         }
         int uid = 0, gid = 0;
         if (Op.User.Length > 0)
@@ -49,6 +49,6 @@ internal sealed class WorkdirStepRunner(Solver solver, Stage stage, Vertex step,
             else
                 entries.Add(LayerEntry.Directory(path, 0x1ED, uid, gid, time));
         }
-        return await CommitAsync(dest => LayerWriter.WriteAsync(LayerSource.FromEntries(entries), dest, WriteOptions, ct), ct).ConfigureAwait(false);
+        return await CommitAsync((dest, options) => LayerWriter.WriteAsync(LayerSource.FromEntries(entries), dest, options, ct), ct).ConfigureAwait(false);
     }
 }

@@ -118,6 +118,52 @@ public sealed class OverlayLayerTests : IDisposable
     }
 
     [ArchiveFact("/usr/bin/mount")]
+    public async Task Unpacking_while_writing_gives_the_same_lowerdir_as_unpacking_the_blob()
+    {
+        string lower = NewDir(_tmp, "lower");
+        MakeLower(lower);
+        MakeRichTree(NewDir(lower, "rich"));
+        string upper = NewDir(_tmp, "upper");
+        string merged = Mount(lower, upper, "merged");
+        ChangeThroughMount(merged);
+        MakeRichTree(NewDir(merged, "rich-new"));
+        // Bigger than one 1 MiB chunk of the pipeline, so the tee sees several.
+        File.WriteAllBytes(Path.Combine(merged, "big.bin"), Enumerable.Range(0, 3 << 20).Select(i => (byte)(i * 31 % 251)).ToArray());
+
+        string teed = NewDir(_tmp, "teed");
+        var native = new UnpackOptions { Whiteouts = WhiteoutMode.OverlayNative };
+        var (result, blob) = await WriteLayerFileAsync(
+            LayerSource.FromDirectory(upper, new DirectoryLayerOptions { Whiteouts = WhiteoutFormat.Overlay }),
+            Path.Combine(_tmp, "diff.tar.gz"),
+            new LayerWriteOptions { UnpackInto = teed, UnpackOptions = native });
+        Assert.True(result.Unpacked);
+
+        string unpacked = NewDir(_tmp, "unpacked");
+        await UnpackFileAsync(blob, unpacked, native);
+        Assert.Equal(Snapshot(unpacked), Snapshot(teed));
+        Assert.Equal(LibC.S_IFCHR, Stat(Path.Combine(teed, "etc/delete-me")).FileType);
+        Assert.Equal("y"u8.ToArray(), LibC.GetXattr(Path.Combine(teed, "opaque"), "trusted.overlay.opaque"));
+    }
+
+    [ArchiveFact]
+    public async Task A_failing_unpack_beside_the_write_never_fails_the_write()
+    {
+        string src = NewDir(_tmp, "src");
+        MakeRichTree(src);
+        string notADirectory = Path.Combine(_tmp, "file");
+        File.WriteAllText(notADirectory, "x");
+
+        var (plain, plainBlob) = await WriteLayerFileAsync(LayerSource.FromDirectory(src), Path.Combine(_tmp, "plain.tar.gz"));
+        var (teed, teedBlob) = await WriteLayerFileAsync(LayerSource.FromDirectory(src), Path.Combine(_tmp, "teed.tar.gz"),
+            new LayerWriteOptions { UnpackInto = notADirectory });
+
+        Assert.False(teed.Unpacked);
+        Assert.Equal(plain.DiffId, teed.DiffId);
+        Assert.Equal(File.ReadAllBytes(plainBlob), File.ReadAllBytes(teedBlob));
+        Assert.False(plain.Unpacked);
+    }
+
+    [ArchiveFact("/usr/bin/mount")]
     public async Task Overlay_private_xattrs_are_neither_committed_nor_accepted_from_archives()
     {
         string lower = NewDir(_tmp, "lower");
