@@ -4,6 +4,9 @@
 #      /proc /dev /sys, teardown; runc: `runc run` of a bundle whose root is the rootfs).
 #   2. RUN writing 1,000 files + commit (ours: overlay upper dir -> gzip layer through the archive
 #      writer; runc: the same command, then `tar -cz` of what it wrote).
+# The goal (issue #4) is about per-step *overhead*: what a runtime adds to the command's own work. So the
+# write scenario is also run bare (the same overlay, `chroot` instead of a runtime, no commit) and the table
+# gives each runtime's overhead = its time - the bare time, and the ratio of the overheads.
 # Ours is measured two ways: per step inside one builder process (`run --repeat N`, what a build pays
 # per RUN) and as whole `builder run` processes (adds .NET start-up, paid once per build); also the
 # OCI backend (`--runtime runc`: our config.json, runc, our commit).
@@ -47,6 +50,14 @@ import json, sys
 c = json.load(open(sys.argv[1])); c["root"]["path"] = sys.argv[2]; json.dump(c, open(sys.argv[1], "w"))
 PY
 mkdir -p "$work/ovl/root"
+cat > "$work/bare-write.sh" <<SH
+set -e
+d=\$(mktemp -d $work/ovl/s.XXXXXX); mkdir \$d/upper \$d/work
+mount -t overlay overlay -o lowerdir=$work/rootfs,upperdir=\$d/upper,workdir=\$d/work,volatile $work/ovl/root
+chroot $work/ovl/root /bin/sh -c '$write1000'
+umount $work/ovl/root
+rm -rf \$d
+SH
 cat > "$work/runc-write.sh" <<SH
 set -e
 d=\$(mktemp -d $work/ovl/s.XXXXXX); mkdir \$d/upper \$d/work
@@ -74,7 +85,7 @@ mean() { local f=$1; shift; python3 -c "import sys;v=[float(x.split(':')[$f-1]) 
 rounds=${ROUNDS:-5}
 per=$(( (runs + rounds - 1) / rounds )); [ "$per" -ge 2 ] || per=2
 "$builder" --root "$root" run --rootfs "$work/rootfs" -- /bin/true >/dev/null   # state dirs, first probe
-declare -a T_RUNC T_OURS T_NONE T_RUNCB T_WHOLE W_RUNC W_OURS W_RUNCB
+declare -a T_RUNC T_OURS T_NONE T_RUNCB T_WHOLE W_BARE W_RUNC W_OURS W_RUNCB
 for ((r = 1; r <= rounds; r++)); do
     echo "== round $r/$rounds: $per runs of each" >&2
     T_RUNC+=("$(hf "$per" "runc run -b $work/runc-true bench-true")")
@@ -82,6 +93,7 @@ for ((r = 1; r <= rounds; r++)); do
     T_NONE+=("$(per_step "$per" --network none -- /bin/true)")
     T_RUNCB+=("$(per_step "$per" --runtime runc -- /bin/true)")
     T_WHOLE+=("$(hf "$per" "$builder --root $root run --rootfs $work/rootfs -- /bin/true")")
+    W_BARE+=("$(hf "$per" "sh $work/bare-write.sh")")
     W_RUNC+=("$(hf "$per" "sh $work/runc-write.sh")")
     W_OURS+=("$(per_step "$per" --commit "$work/layer.tgz" -- /bin/sh -c "$write1000")")
     W_RUNCB+=("$(per_step "$per" --runtime runc --commit "$work/layer.tgz" -- /bin/sh -c "$write1000")")
@@ -110,5 +122,16 @@ for v in "builder, per step:W_OURS" "builder --runtime runc, per step:W_RUNCB"; 
     name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
     row "1,000 files + commit: $name" "$m" "$(ratio "$m" "$runc_write")" "$c" "$(ratio "$c" "$runc_write_cpu")"
 done
+bare_write=$(mean 1 "${W_BARE[@]}"); bare_write_cpu=$(mean 2 "${W_BARE[@]}")
 echo
-echo "per round (wall:cpu ms): runc true ${T_RUNC[*]} | ours true ${T_OURS[*]} | runc write ${W_RUNC[*]} | ours write ${W_OURS[*]}"
+echo "1,000 files + commit, overhead over the bare command (overlay + chroot, no runtime, no commit: $bare_write ms, cpu $bare_write_cpu ms)"
+row "runtime" "wall ms" "vs runc" "cpu ms" "vs runc"
+runc_over=$(python3 -c "print(f'{$runc_write-$bare_write:.1f}')"); runc_over_cpu=$(python3 -c "print(f'{$runc_write_cpu-$bare_write_cpu:.1f}')")
+row "overlay + runc run + tar -cz" "$runc_over" "1.00" "$runc_over_cpu" "1.00"
+for v in "builder, per step:W_OURS" "builder --runtime runc, per step:W_RUNCB"; do
+    name=${v%%:*}; arr="${v##*:}[@]"; m=$(mean 1 "${!arr}"); c=$(mean 2 "${!arr}")
+    o=$(python3 -c "print(f'{$m-$bare_write:.1f}')"); oc=$(python3 -c "print(f'{$c-$bare_write_cpu:.1f}')")
+    row "$name" "$o" "$(ratio "$o" "$runc_over")" "$oc" "$(ratio "$oc" "$runc_over_cpu")"
+done
+echo
+echo "per round (wall:cpu ms): bare write ${W_BARE[*]} | runc true ${T_RUNC[*]} | ours true ${T_OURS[*]} | runc write ${W_RUNC[*]} | ours write ${W_OURS[*]}"

@@ -37,6 +37,12 @@ public sealed record LayerWriteOptions
     /// </summary>
     public string? UnpackInto { get; init; }
 
+    /// <summary>
+    /// Layers whose tar is estimated at most this size are made in memory on the calling thread instead of through
+    /// the two-thread pipeline, with the same bytes (tests set it to compare the two).
+    /// </summary>
+    internal long SmallLayerLimit { get; init; } = 768 * 1024;
+
     /// <summary>How <see cref="UnpackInto"/> is unpacked.</summary>
     public UnpackOptions UnpackOptions { get; init; } = new();
 }

@@ -33,6 +33,9 @@ public static class LayerWriter
             return empty with { Unpacked = options.UnpackInto is not null };
         }
 
+        if (EstimateTarSize(entries) <= options.SmallLayerLimit)
+            return await WriteSmallAsync(entries, destination, options, mediaType, ct).ConfigureAwait(false);
+
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var queue = new BlockingCollection<(byte[] Buffer, int Length)>(QueueDepth);
         using var diffHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -121,6 +124,94 @@ public static class LayerWriter
         var (digest, size) = consumer.Result;
         var diffId = Digest.FromSha256(diffHash.GetHashAndReset());
         return new LayerWriteResult(diffId, options.Compression == LayerCompression.None ? diffId : digest, size, mediaType, tarSize) { Unpacked = unpacked };
+    }
+
+    // Headers, padded content, long names and PAX records (an over-estimate is harmless: it only picks the path).
+    private static long EstimateTarSize(IReadOnlyList<LayerEntry> entries)
+    {
+        long total = 1024;
+        foreach (var e in entries)
+        {
+            total += 512 + ((e.ContentLength + 511) & ~511L);
+            if (e.Path.Length > 99 || e.LinkTarget?.Length > 99 || !e.Xattrs.IsEmpty)
+                total += 1536;
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// A small layer (most COPY and RUN steps): the tar is made in memory on the calling thread, and compressed into
+    /// exactly the bytes the pipeline would give (gzip members cut at the same 1 MiB boundaries); the unpack into
+    /// <see cref="LayerWriteOptions.UnpackInto"/> runs beside the compression. Starting the pipeline's threads and
+    /// its 1 MiB buffers costs more than such a layer takes to write.
+    /// </summary>
+    private static async Task<LayerWriteResult> WriteSmallAsync(IReadOnlyList<LayerEntry> entries, Stream destination, LayerWriteOptions options, string mediaType, CancellationToken ct)
+    {
+        var tarStream = new MemoryStream();
+        var tar = new DeterministicTarWriter(tarStream, options.SourceDateEpoch);
+        foreach (var entry in entries)
+        {
+            ct.ThrowIfCancellationRequested();
+            tar.WriteEntry(entry);
+        }
+        tar.Finish();
+        var bytes = tarStream.GetBuffer().AsMemory(0, checked((int)tarStream.Length));
+        var diffId = Digest.Compute(bytes.Span);
+
+        Task<bool>? unpack = options.UnpackInto is { } into ? UnpackCopyAsync(tarStream.GetBuffer(), bytes.Length, into, options.UnpackOptions, ct) : null;
+        Digest digest;
+        long size;
+        try
+        {
+            using var digesting = new DigestingStream(destination, normalizeGzipHeader: false, hash: options.Compression != LayerCompression.None);
+            if (options.Compression == LayerCompression.Gzip)
+            {
+                for (int offset = 0; offset < bytes.Length; offset += ParallelGzip.ChunkSize)
+                {
+                    var (member, length) = ParallelGzip.CompressMember(bytes.Span.Slice(offset, Math.Min(ParallelGzip.ChunkSize, bytes.Length - offset)), options.GzipLevel);
+                    try
+                    {
+                        digesting.Write(member, 0, length);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(member);
+                    }
+                }
+            }
+            else
+            {
+                using var compressor = OpenCompressor(digesting, options);
+                compressor.Write(bytes.Span);
+            }
+            digesting.Flush();
+            digest = options.Compression == LayerCompression.None ? diffId : digesting.GetDigest();
+            size = digesting.BytesWritten;
+        }
+        finally
+        {
+            // The unpacker is always waited for: the caller may delete its directory as soon as this returns.
+            if (unpack is not null)
+                await unpack.ConfigureAwait(false);
+        }
+        await destination.FlushAsync(ct).ConfigureAwait(false);
+        return new LayerWriteResult(diffId, digest, size, mediaType, bytes.Length) { Unpacked = unpack is not null && unpack.Result };
+    }
+
+    // Never throws: a failed unpack only means the layer is unpacked from its blob later (see LayerTee).
+    private static async Task<bool> UnpackCopyAsync(byte[] tar, int length, string directory, UnpackOptions options, CancellationToken ct)
+    {
+        try
+        {
+            // Its own stream over the same bytes: the compression only reads them too.
+            using var stream = new MemoryStream(tar, 0, length, writable: false);
+            await LayerUnpacker.ApplyAsync(stream, directory, options, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
     }
 
     public static string MediaTypeOf(LayerCompression compression) => compression switch

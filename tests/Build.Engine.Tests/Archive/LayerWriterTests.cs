@@ -34,6 +34,34 @@ public class LayerWriterTests
     }
 
     [Theory]
+    [InlineData(LayerCompression.Gzip, 0)]
+    [InlineData(LayerCompression.Gzip, 3)]
+    [InlineData(LayerCompression.Zstd, 0)]
+    [InlineData(LayerCompression.Zstd, 3)]
+    [InlineData(LayerCompression.None, 0)]
+    [InlineData(LayerCompression.None, 3)]
+    public async Task Small_layers_written_in_memory_are_the_bytes_the_pipeline_writes(LayerCompression compression, int extraMiB)
+    {
+        using var dir = new TempDir();
+        MakeTree(dir.Path, reverseOrder: false, mtimeBase: 1_600_000_000);
+        if (extraMiB > 0) // past one 1 MiB gzip member: the in-memory path must cut members where the pipeline does
+            File.WriteAllBytes(Path.Combine(dir.Path, "usr/share/more"), Enumerable.Range(0, extraMiB << 20).Select(i => (byte)(i * 7 % 253)).ToArray());
+        async Task<(LayerWriteResult Result, byte[] Blob)> WriteAsync(long smallLimit)
+        {
+            var ms = new MemoryStream();
+            var r = await LayerWriter.WriteAsync(LayerSource.FromDirectory(dir.Path), ms,
+                new LayerWriteOptions { Compression = compression, SmallLayerLimit = smallLimit }, CancellationToken.None);
+            return (r, ms.ToArray());
+        }
+
+        var pipeline = await WriteAsync(smallLimit: -1);
+        var inMemory = await WriteAsync(smallLimit: long.MaxValue);
+        Assert.Equal(pipeline.Result, inMemory.Result);
+        Assert.Equal(pipeline.Blob, inMemory.Blob);
+        Assert.Equal(Digest.Compute(inMemory.Blob), inMemory.Result.Digest);
+    }
+
+    [Theory]
     [InlineData(LayerCompression.Gzip, MediaTypes.OciLayerGzip)]
     [InlineData(LayerCompression.Zstd, MediaTypes.OciLayerZstd)]
     [InlineData(LayerCompression.None, MediaTypes.OciLayer)]
