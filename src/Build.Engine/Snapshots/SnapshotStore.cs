@@ -114,10 +114,7 @@ public sealed class SnapshotStore
             await using var lockFile = await AcquireLockAsync(Path.Combine(LayersDir, "." + diffId.Hex + ".lock"), ct).ConfigureAwait(false);
             if (await ClaimAsync(final, ct).ConfigureAwait(false))
                 return;
-            if (_options.Lease is { } lease)
-                await lease.GuardAsync(() => MoveAndTouch(staged, final), ct).ConfigureAwait(false);
-            else
-                Directory.Move(staged, final);
+            await PublishAsync(staged, final, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -138,10 +135,7 @@ public sealed class SnapshotStore
         try
         {
             await unpack(temp, ct).ConfigureAwait(false);
-            if (_options.Lease is { } lease)
-                await lease.GuardAsync(() => MoveAndTouch(temp, final), ct).ConfigureAwait(false);
-            else
-                Directory.Move(temp, final);
+            await PublishAsync(temp, final, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -149,6 +143,16 @@ public sealed class SnapshotStore
             throw;
         }
         return final;
+    }
+
+    // Renames a finished layer directory into place (the caller holds the layer's lock); under a lease, in the
+    // section the collector cannot interleave with.
+    private Task PublishAsync(string temp, string final, CancellationToken ct)
+    {
+        if (_options.Lease is { } lease)
+            return lease.GuardAsync(() => MoveAndTouch(temp, final), ct);
+        Directory.Move(temp, final);
+        return Task.CompletedTask;
     }
 
     // Whether an unpacked layer exists; under a lease it is also touched so a concurrent prune keeps it.
