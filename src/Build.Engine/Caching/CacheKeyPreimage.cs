@@ -21,9 +21,10 @@ public sealed record CacheKeyPreimage
     /// The version of the key scheme; bump it whenever the set or meaning of components changes, or a step's
     /// result for the same key does. 2: no-op steps commit the empty layer, ADD of a URL takes its mtime from
     /// Last-Modified, and a directory source's own mode is no longer given to the COPY destination (records of
-    /// scheme 1 hold the old results).
+    /// scheme 1 hold the old results). 3: the step after a <c>COPY --from=stage</c> chains on that step's parent and
+    /// result layer, and such a step also has a secondary key made from the content it copies.
     /// </summary>
-    public const int CurrentScheme = 2;
+    public const int CurrentScheme = 3;
 
     public CacheKeyPreimage(IEnumerable<KeyValuePair<string, string>> components, int scheme = CurrentScheme)
     {

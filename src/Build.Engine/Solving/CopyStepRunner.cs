@@ -77,6 +77,27 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         return new ResolvedInputs(inputs, perFile, stats);
     }
 
+    /// <summary>
+    /// <c>COPY --from=stage</c>: the content digest of the selected files in that stage's filesystem (read through a
+    /// read-only view of its layers, the way <see cref="ExecuteAsync"/> reads them) replaces the stage's layer chain
+    /// in the key. Images keep their manifest digest: it already names immutable content.
+    /// </summary>
+    public override bool HasContentKey => Op.From.Kind == SourceKind.Stage && Op.Sources.Count > 0;
+
+    public override async Task<ResolvedInputs?> ResolveContentInputsAsync(string parentKey, CancellationToken ct)
+    {
+        if (!HasContentKey)
+            return null;
+        var (name, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
+        var primary = await ResolveInputsAsync(parentKey, ct).ConfigureAwait(false);
+        await using var view = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var source = new BuildContext(view.Path, IgnoreMatcher.Create([]));
+        var digest = await new FileTreeHasher().HashAsync(source, Select(source), new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
+        var sources = new Dictionary<string, string>(primary.Inputs.Sources, StringComparer.Ordinal) { [name] = "files:" + digest.Digest };
+        var files = digest.Entries.ToDictionary(e => e.SourcePath.Length == 0 ? "." : e.SourcePath, e => e.Digest.ToString(), StringComparer.Ordinal);
+        return new ResolvedInputs(primary.Inputs with { Sources = sources }, new Lazy<IReadOnlyDictionary<string, string>>(files), digest.Statistics);
+    }
+
     private IReadOnlyList<SelectedEntry> Select(BuildContext context) =>
         new SourceSelector(context).Select(new CopySources(Op.Sources.Select(s => s.TrimStart('/') is { Length: > 0 } t ? t : ".").ToList(), Op.Excludes, Op.Parents));
 

@@ -115,7 +115,7 @@ public sealed class Solver
             image = outcome.Layer is { } layer
                 ? Mutate.AppendLayer(image, layer, history)
                 : Mutate.AppendEmptyLayerHistory(image, history);
-            parentKey = outcome.Key.ToString();
+            parentKey = outcome.Next;
         }
         var finalState = state;
         image = Mutate.WithImageConfig(image, c => c.WithConfigState(finalState));
@@ -221,7 +221,29 @@ public sealed class Solver
             var layer = record.Layer is { } l ? new StoredLayer(deps.Content, new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size }, l.DiffId) : null;
             AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: true, Executed: false, [], Now - started, record.Duration,
                 stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, record.Layer?.Size ?? 0) { Location = step.Location });
-            return new StepOutcome(key, layer) { RecordedAt = record.Created };
+            return new StepOutcome(key, layer) { RecordedAt = record.Created, ChainKey = ChainKey(runner, inputs, record.Layer?.DiffId) };
+        }
+
+        // The secondary key (content of the files read from another stage): a hit there is recorded under the primary
+        // key too, so the next build finds it without reading those files again.
+        ResolvedInputs? content = null;
+        CacheKey contentKey = default;
+        CacheKeyPreimage? contentPreimage = null;
+        if (!noCache && await runner.ResolveContentInputsAsync(inputs.Inputs.Parent, ct).ConfigureAwait(false) is { } alt)
+        {
+            content = alt;
+            (contentKey, contentPreimage) = CacheKeys.Compute(step.Op, alt.Inputs);
+            if (await deps.Cache.TryGetAsync(contentKey, ct).ConfigureAwait(false) is { } byContent && await LayerAvailableAsync(byContent, ct).ConfigureAwait(false))
+            {
+                await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, byContent.Layer, byContent.Duration, byContent.Created, Now) { Files = inputs.Files }, ct).ConfigureAwait(false);
+                hits.Add(contentKey);
+                Emit(new VertexCached(Now, v));
+                var layer = byContent.Layer is { } l ? new StoredLayer(deps.Content, new Descriptor { MediaType = l.MediaType, Digest = l.Digest, Size = l.Size }, l.DiffId) : null;
+                var read = alt.Statistics;
+                AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: true, Executed: false, [], Now - started, byContent.Duration,
+                    stats.FilesHashed + read.FilesHashed, stats.BytesHashed + read.BytesHashed, stats.FilesFromStatCache + read.FilesFromStatCache, byContent.Layer?.Size ?? 0) { Location = step.Location });
+                return new StepOutcome(key, layer) { RecordedAt = byContent.Created, ChainKey = ChainKey(runner, inputs, byContent.Layer?.DiffId) };
+            }
         }
 
         IReadOnlyList<CacheChange> explanation = [];
@@ -258,12 +280,30 @@ public sealed class Solver
         // Whole milliseconds: what the index stores, so a later hit reports the same time.
         var recorded = DateTimeOffset.FromUnixTimeMilliseconds(Now.ToUnixTimeMilliseconds());
         await deps.Cache.PutAsync(new CacheRecord(key, identity, preimage, cached, elapsed, recorded, recorded) { Files = inputs.Files }, ct).ConfigureAwait(false);
-        outcome = outcome with { RecordedAt = recorded };
+        if (content is not null)
+        {
+            // Its own step identity, so explanations keep comparing primary records with each other.
+            await deps.Cache.PutAsync(new CacheRecord(contentKey, identity + ContentKeySuffix, contentPreimage!, cached, elapsed, recorded, recorded) { Files = content.Files }, ct).ConfigureAwait(false);
+        }
+        outcome = outcome with { RecordedAt = recorded, ChainKey = ChainKey(runner, inputs, outcome.Layer?.DiffId) };
         Emit(new VertexCompleted(Now, v, Now - started, null));
         AddMetrics(new StepMetrics(step.Id, step.Description, key.ToString(), Cached: false, Executed: true, explanation, Now - started, TimeSpan.Zero,
             stats.FilesHashed, stats.BytesHashed, stats.FilesFromStatCache, outcome.Layer?.Size ?? 0) { Location = step.Location });
         return outcome;
     }
+
+    /// <summary>
+    /// For a step with a secondary key, the key the next step chains on: its parent and its result layer, whichever of
+    /// its keys matched. A stage rebuilt with identical output reuses this step's old layer (secondary hit), so the
+    /// chain, and every step after it, is the same as before; a primary hit gives the same layer, hence the same chain.
+    /// </summary>
+    private static string? ChainKey(StepRunner runner, ResolvedInputs inputs, Digest? diffId) =>
+        runner.HasContentKey
+            ? Digest.Compute(System.Text.Encoding.UTF8.GetBytes("builder-chain\n" + inputs.Inputs.Parent + "\n" + (diffId?.ToString() ?? "no-layer"))).ToString()
+            : null;
+
+    /// <summary>Marks the step identity of a record made under a secondary (content) key.</summary>
+    internal const string ContentKeySuffix = "#content";
 
     private void AddMetrics(StepMetrics m) => metrics.Add((Interlocked.Increment(ref metricsOrder), m));
 

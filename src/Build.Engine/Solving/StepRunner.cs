@@ -39,6 +39,17 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
 
     public abstract Task<ResolvedInputs> ResolveInputsAsync(string parentKey, CancellationToken ct);
 
+    /// <summary>
+    /// The inputs of the step's secondary key, or null when it has none. A step that reads another stage is keyed
+    /// first by that stage's layers (cheap, known without reading a file); when that key misses, the solver asks
+    /// for this second key, made from the content of exactly the files the step reads there, as BuildKit keys
+    /// <c>COPY --from</c>: a stage rebuilt with identical output then still hits.
+    /// </summary>
+    public virtual Task<ResolvedInputs?> ResolveContentInputsAsync(string parentKey, CancellationToken ct) => Task.FromResult<ResolvedInputs?>(null);
+
+    /// <summary>Whether <see cref="ResolveContentInputsAsync"/> gives a key (known without computing it).</summary>
+    public virtual bool HasContentKey => false;
+
     /// <summary>Runs the step; returns its committed layer (the empty layer when it changed nothing), or null for no layer.</summary>
     public abstract Task<ILayer?> ExecuteAsync(int vertex, CacheKey key, CancellationToken ct);
 

@@ -166,6 +166,45 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [RootFact]
+    public async Task Copy_from_a_stage_rebuilt_with_identical_output_hits_and_so_do_the_steps_after_it()
+    {
+        await h.MakeBaseImageAsync();
+        h.Write("src/main.txt", "the program\n");
+        h.Write("src/NOTES.md", "notes 1\n");
+        const string dockerfile = """
+            FROM busybox:test AS build
+            COPY src/ /src/
+            RUN mkdir -p /out && cat /src/main.txt > /out/app
+            FROM busybox:test
+            COPY --from=build /out/app /app
+            RUN cat /app > /copied
+            """;
+        var first = await h.BuildAsync(dockerfile);
+        Assert.Equal(4, first.Metrics.Executed);
+
+        // A file the build stage copies but does not put into /out: the stage reruns and makes the same /out/app
+        // (a new mtime); COPY --from matches its secondary key, and the RUN after it its usual one.
+        h.Write("src/NOTES.md", "notes 2\n");
+        var second = await h.BuildAsync(dockerfile);
+        Assert.False(Step(second, "COPY src/").Cached);
+        Assert.False(Step(second, "RUN mkdir").Cached);
+        Assert.True(Step(second, "COPY --from=build").Cached);
+        Assert.True(Step(second, "RUN cat /app").Cached);
+        Assert.Equal(first.Image.Config.RootFs.DiffIds, second.Image.Config.RootFs.DiffIds);
+
+        // And then nothing at all reruns: the primary key of the COPY --from was recorded on its secondary hit.
+        var third = await h.BuildAsync(dockerfile);
+        Assert.Equal(0, third.Metrics.Executed);
+        Assert.Equal(second.ImageId, third.ImageId);
+
+        // Output that does change misses both keys.
+        h.Write("src/main.txt", "the program, changed\n");
+        var fourth = await h.BuildAsync(dockerfile);
+        Assert.False(Step(fourth, "COPY --from=build").Cached);
+        Assert.False(Step(fourth, "RUN cat /app").Cached);
+    }
+
+    [RootFact]
     public async Task Failing_run_reports_the_command_exit_code_and_output()
     {
         await h.MakeBaseImageAsync();
