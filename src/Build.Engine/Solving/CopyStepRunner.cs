@@ -90,12 +90,22 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             return null;
         var (name, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
         var primary = await ResolveInputsAsync(parentKey, ct).ConfigureAwait(false);
-        await using var view = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-        var source = new BuildContext(view.Path, IgnoreMatcher.Create([]));
+        // Kept for ExecuteAsync (a miss on this key too reads the same view); disposed with the runner.
+        preparedSource ??= await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var source = new BuildContext(preparedSource.Path, IgnoreMatcher.Create([]));
         var digest = await new FileTreeHasher().HashAsync(source, Select(source), new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
         var sources = new Dictionary<string, string>(primary.Inputs.Sources, StringComparer.Ordinal) { [name] = "files:" + digest.Digest };
         var files = digest.Entries.ToDictionary(e => e.SourcePath.Length == 0 ? "." : e.SourcePath, e => e.Digest.ToString(), StringComparer.Ordinal);
         return new ResolvedInputs(primary.Inputs with { Sources = sources }, new Lazy<IReadOnlyDictionary<string, string>>(files), digest.Statistics);
+    }
+
+    private RootfsSnapshot? preparedSource;
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (preparedSource is not null)
+            await preparedSource.DisposeAsync().ConfigureAwait(false);
+        preparedSource = null;
     }
 
     private IReadOnlyList<SelectedEntry> Select(BuildContext context) =>
@@ -122,8 +132,8 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             else if (Op.From.Kind is SourceKind.Stage or SourceKind.Image)
             {
                 var (_, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
-                sourceView = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-                source = new BuildContext(sourceView.Path, IgnoreMatcher.Create([]));
+                var from = preparedSource ?? (sourceView = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
+                source = new BuildContext(from.Path, IgnoreMatcher.Create([]));
                 selected = Select(source);
             }
 

@@ -194,7 +194,7 @@ public sealed class Solver
 
     private async Task<StepOutcome> RunStepAsync(Stage stage, Vertex step, int position, IImage image, string parentKey, ImageConfigState before, bool unpackOnCommit, CancellationToken ct)
     {
-        var runner = StepRunner.For(this, stage, step, image, before);
+        await using var runner = StepRunner.For(this, stage, step, image, before);
         runner.UnpackOnCommit = unpackOnCommit;
         var inputs = await runner.ResolveInputsAsync(parentKey, ct).ConfigureAwait(false);
         var (key, preimage) = CacheKeys.Compute(step.Op, inputs.Inputs);

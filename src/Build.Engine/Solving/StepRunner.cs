@@ -11,7 +11,7 @@ namespace Build.Engine.Solving;
 /// One filesystem step, seen by the solver through two calls: <see cref="ResolveInputsAsync"/> (what its key is
 /// made of) and <see cref="ExecuteAsync"/> (run it and commit its layer). Subclasses per op.
 /// </summary>
-internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IImage image, ImageConfigState before)
+internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IImage image, ImageConfigState before) : IAsyncDisposable
 {
     protected Solver Solver { get; } = solver;
 
@@ -46,6 +46,9 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
     /// <c>COPY --from</c>: a stage rebuilt with identical output then still hits.
     /// </summary>
     public virtual Task<ResolvedInputs?> ResolveContentInputsAsync(string parentKey, CancellationToken ct) => Task.FromResult<ResolvedInputs?>(null);
+
+    /// <summary>Releases what the runner kept between resolving its inputs and executing (e.g. a mounted view).</summary>
+    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>Whether <see cref="ResolveContentInputsAsync"/> gives a key (known without computing it).</summary>
     public virtual bool HasContentKey => false;
