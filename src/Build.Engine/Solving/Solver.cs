@@ -249,10 +249,11 @@ public sealed class Solver
         IReadOnlyList<CacheChange> explanation = [];
         if (options.ExplainCache || noCache)
         {
-            var previous = await deps.Cache.FindPreviousAsync(identity, key, ct).ConfigureAwait(false);
-            explanation = noCache && previous?.Key == key
+            // Under --no-cache (or --no-cache-filter) a step whose record exists would have hit: that flag is the reason.
+            // (FindPreviousAsync looks for a record with another key, so it cannot tell.)
+            explanation = noCache && await deps.Cache.TryGetAsync(key, ct).ConfigureAwait(false) is not null
                 ? [new CacheChange(CacheChangeKind.OtherChanged, "--no-cache", null, null)]
-                : CacheExplainer.Explain(preimage, inputs.Files, previous);
+                : CacheExplainer.Explain(preimage, inputs.Files, await deps.Cache.FindPreviousAsync(identity, key, ct).ConfigureAwait(false));
             if (options.ExplainCache)
                 Emit(new VertexExplained(Now, v, explanation));
         }

@@ -205,6 +205,37 @@ public sealed class BuildEndToEndTests : IDisposable
     }
 
     [RootFact]
+    public async Task No_cache_filter_reruns_only_the_named_stage()
+    {
+        await h.MakeBaseImageAsync();
+        h.Write("main.txt", "program\n");
+        h.Write("Dockerfile", """
+            FROM busybox:test AS build
+            COPY main.txt /src/main.txt
+            RUN mkdir -p /out && cat /src/main.txt > /out/app
+            FROM busybox:test AS other
+            RUN echo other > /other.txt
+            FROM busybox:test
+            COPY --from=build /out/app /app
+            COPY --from=other /other.txt /other.txt
+            """);
+        var request = new BuildRequest { ContextDirectory = h.Context, Tags = ["test:latest"], ExplainCache = true };
+        var first = await h.BuildAsync(request);
+        Assert.Equal(5, first.Metrics.Executed);
+
+        var second = await h.BuildAsync(request with { NoCacheStages = new HashSet<string> { "build" } });
+        // Both steps of "build" ran again, and say why; "other" and the final stage's copy from it hit.
+        Assert.False(Step(second, "COPY main.txt").Cached);
+        Assert.False(Step(second, "RUN mkdir").Cached);
+        Assert.Contains(Step(second, "RUN mkdir").Explanation, c => c.Subject == "--no-cache");
+        Assert.True(Step(second, "RUN echo other").Cached);
+        Assert.True(Step(second, "COPY --from=other").Cached);
+        // The rerun stage made the same /out/app, so the copy from it hits by content and the image is the same.
+        Assert.True(Step(second, "COPY --from=build").Cached);
+        Assert.Equal(first.Image.Config.RootFs.DiffIds, second.Image.Config.RootFs.DiffIds);
+    }
+
+    [RootFact]
     public async Task Failing_run_reports_the_command_exit_code_and_output()
     {
         await h.MakeBaseImageAsync();
