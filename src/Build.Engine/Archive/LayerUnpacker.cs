@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Archive;
 

@@ -102,9 +102,18 @@ public sealed partial record ImageReference
     public static bool TryParse(
         string? text,
         [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ImageReference? reference,
-        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error)
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error) =>
+        TryParse(text, out reference, out error, out _);
+
+    /// <summary><see cref="TryParse(string?, out ImageReference?, out string?)"/>, also saying which rule failed (the frontend words those as BuildKit does).</summary>
+    public static bool TryParse(
+        string? text,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ImageReference? reference,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? error,
+        out ImageReferenceProblem problem)
     {
         reference = null;
+        problem = ImageReferenceProblem.Invalid;
         if (string.IsNullOrEmpty(text))
         {
             error = "invalid reference format: empty image reference";
@@ -117,6 +126,7 @@ public sealed partial record ImageReference
         if (AnonymousIdPattern().IsMatch(text))
         {
             error = $"invalid repository name {quoted}: cannot specify 64-byte hexadecimal strings";
+            problem = ImageReferenceProblem.ImageId;
             return false;
         }
 
@@ -179,6 +189,7 @@ public sealed partial record ImageReference
         if (!path.Equals(path.ToLowerInvariant(), StringComparison.Ordinal))
         {
             error = $"invalid reference format: repository name must be lowercase in {quoted}";
+            problem = ImageReferenceProblem.Uppercase;
             return false;
         }
         if (!DomainPattern().IsMatch(registry))
@@ -194,6 +205,7 @@ public sealed partial record ImageReference
         if (registry.Length + 1 + path.Length > MaxNameLength)
         {
             error = $"invalid reference format: repository name longer than {MaxNameLength} characters in {quoted}";
+            problem = ImageReferenceProblem.TooLong;
             return false;
         }
 
@@ -201,6 +213,7 @@ public sealed partial record ImageReference
             tag = DefaultTag;
         reference = new ImageReference(registry, path, tag, digest);
         error = null;
+        problem = ImageReferenceProblem.None;
         return true;
     }
 
@@ -217,4 +230,22 @@ public sealed partial record ImageReference
     // A DNS name (components of alphanumerics and inner dashes) or a bracketed IPv6 address, optional port.
     [GeneratedRegex(@"^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex DomainPattern();
+}
+
+/// <summary>Which rule an image reference broke (<see cref="ImageReference.TryParse(string?, out ImageReference?, out string?, out ImageReferenceProblem)"/>).</summary>
+public enum ImageReferenceProblem
+{
+    None,
+
+    /// <summary>Malformed: a bad tag, digest, registry or path component.</summary>
+    Invalid,
+
+    /// <summary>64 hex characters alone: an image ID, never a name.</summary>
+    ImageId,
+
+    /// <summary>Upper case in the repository path.</summary>
+    Uppercase,
+
+    /// <summary>Registry and path together longer than 255 characters.</summary>
+    TooLong,
 }

@@ -1,84 +1,35 @@
-using System.Text.RegularExpressions;
+using Build.Engine.Content;
 
 namespace Build.Engine.Frontend;
 
 /// <summary>
-/// Docker image reference validation and normalisation as BuildKit applies it to FROM and COPY --from
-/// (<c>reference.ParseNormalizedNamed</c> then <c>TagNameOnly</c>): <c>alpine</c> → <c>docker.io/library/alpine:latest</c>,
-/// <c>ghcr.io/x/y@sha256:…</c> kept. Internal until the Registry <c>ImageReference</c> type is on main.
+/// Image references in FROM and COPY --from, normalised as BuildKit does (<c>reference.ParseNormalizedNamed</c> then
+/// <c>TagNameOnly</c>): <c>alpine</c> becomes <c>docker.io/library/alpine:latest</c>, <c>ghcr.io/x/y@sha256:…</c> is kept.
+/// The parsing is <see cref="ImageReference"/>'s; this only words its failures with BuildKit's messages, which the
+/// frontend's diagnostics repeat.
 /// </summary>
-internal static partial class ImageNames
+internal static class ImageNames
 {
-    private const string Component = "[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*";
-    private const string DomainPart = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-    private const string Domain = DomainPart + @"(?:\." + DomainPart + ")*(?::[0-9]+)?";
-
-    [GeneratedRegex("^(?:(?<domain>" + Domain + ")/)?(?<path>" + Component + "(?:/" + Component + ")*)"
-        + @"(?::(?<tag>[\w][\w.-]{0,127}))?"
-        + "(?:@(?<digest>[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$",
-        RegexOptions.CultureInvariant)]
-    private static partial Regex ReferencePattern();
-
-    [GeneratedRegex("^[a-f0-9]{64}$", RegexOptions.CultureInvariant)]
-    private static partial Regex HexIdPattern();
-
     /// <summary>Normalises <paramref name="reference"/>; returns null with a reason when it is not a valid reference.</summary>
     public static string? TryNormalize(string reference, out string? error)
     {
-        error = null;
-        if (reference.Length == 0 || reference.Length > 512)
+        if (reference.Length > 512)
         {
             error = "invalid reference format";
             return null;
         }
-        if (HexIdPattern().IsMatch(reference))
+        if (ImageReference.TryParse(reference, out var parsed, out _, out var problem))
         {
-            error = "cannot specify 64-byte hexadecimal strings";
-            return null;
+            error = null;
+            return parsed.ToString();
         }
-        // Docker only reads the first component as a domain when it looks like one; "library/x" is a path.
-        var slash = reference.IndexOf('/', StringComparison.Ordinal);
-        string domain;
-        string remainder;
-        if (slash < 0)
+        error = problem switch
         {
-            domain = "docker.io";
-            remainder = reference;
-        }
-        else
-        {
-            var first = reference[..slash];
-            if (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"
-                || first.Any(char.IsAsciiLetterUpper))
-            {
-                domain = first == "index.docker.io" ? "docker.io" : first;
-                remainder = reference[(slash + 1)..];
-            }
-            else
-            {
-                domain = "docker.io";
-                remainder = reference;
-            }
-        }
-        if (domain == "docker.io" && !remainder.Contains('/', StringComparison.Ordinal))
-            remainder = "library/" + remainder;
-        var full = domain + "/" + remainder;
-        var match = ReferencePattern().Match(full);
-        if (!match.Success)
-        {
-            error = remainder.Any(char.IsAsciiLetterUpper)
-                ? "repository name must be lowercase"
-                : "invalid reference format";
-            return null;
-        }
-        var name = match.Groups["domain"].Value + "/" + match.Groups["path"].Value;
-        if (name.Length > 255)
-        {
-            error = "repository name must not be more than 255 characters";
-            return null;
-        }
-        if (!match.Groups["tag"].Success && !match.Groups["digest"].Success)
-            return full + ":latest";
-        return full;
+            ImageReferenceProblem.ImageId => "cannot specify 64-byte hexadecimal strings",
+            ImageReferenceProblem.Uppercase => "repository name must be lowercase",
+            ImageReferenceProblem.TooLong => "repository name must not be more than 255 characters",
+            _ => "invalid reference format",
+        };
+        return null;
     }
 }

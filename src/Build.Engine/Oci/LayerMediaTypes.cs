@@ -43,7 +43,7 @@ public static class LayerMediaTypes
     {
         LayerCompression.None => compressed,
         LayerCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: false),
-        LayerCompression.Zstd => new ZstdDecompressStream(compressed),
+        LayerCompression.Zstd => new ZstdStream(compressed),
         _ => throw new InvalidOperationException(),
     };
 }

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using Build.Engine.Archive;
 using Build.Engine.Archive.Native;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Archive;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Build.Engine.Archive;
 using Build.Engine.Errors;
+using Build.Engine.Oci;
 
 namespace Build.Engine.Tests.Archive;
 

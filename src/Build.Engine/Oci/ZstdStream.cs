@@ -1,8 +1,7 @@
 using System.Buffers;
-using Build.Engine.Archive.Native;
 using Build.Engine.Errors;
 
-namespace Build.Engine.Archive;
+namespace Build.Engine.Oci;
 
 /// <summary>
 /// A zstd compressing (write-only) or decompressing (read-only) stream over Debian's libzstd.

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Build.Engine.Errors;
 
-namespace Build.Engine.Archive.Native;
+namespace Build.Engine.Oci;
 
 /// <summary>
 /// libzstd's streaming API (zstd.h, stable since 1.4). No managed zstd package is available from the
