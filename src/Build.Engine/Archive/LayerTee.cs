@@ -93,23 +93,11 @@ internal sealed class LayerTee
     }
 
     /// <summary>The reading end: chunks from the queue as one stream, each buffer returned to the pool once read.</summary>
-    private sealed class QueueReadStream(BlockingCollection<(byte[] Buffer, int Length)> queue, CancellationToken ct) : Stream
+    private sealed class QueueReadStream(BlockingCollection<(byte[] Buffer, int Length)> queue, CancellationToken ct) : ReadOnlyStream
     {
         private byte[]? _current;
         private int _length;
         private int _offset;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -134,16 +122,6 @@ internal sealed class LayerTee
                 ArrayPool<byte>.Shared.Return(_current);
             _current = null;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

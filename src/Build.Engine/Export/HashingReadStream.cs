@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Build.Engine.Archive;
 using Build.Engine.Errors;
 using Build.Engine.Oci;
 
@@ -8,23 +9,13 @@ namespace Build.Engine.Export;
 /// Passes reads through while hashing them, so an exporter checks each blob against its digest in
 /// the same pass that copies it: a corrupted store fails the export instead of shipping bad bytes.
 /// </summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -52,16 +43,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
         if (actual != expected)
             throw new BuildException(ErrorCode.StoreCorrupt, $"{what} {expected} hashes to {actual} while exporting; run builder verify");
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Formats.Tar;
 using Build.Integration.Tests.Store;
 using Build.Integration.Tests.Support;
@@ -14,28 +13,6 @@ public sealed class StdinContextTests : IDisposable
     private readonly BuildHarness h = new();
 
     public void Dispose() => h.Dispose();
-
-    /// <summary>Runs the builder executable with <paramref name="stdin"/> piped in; exit code, stdout, stderr.</summary>
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(byte[] stdin, params string[] args)
-    {
-        var psi = new ProcessStartInfo(BuilderProcess.Executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.StandardInput.BaseStream.WriteAsync(stdin);
-        p.StandardInput.Close();
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await p.WaitForExitAsync(cts.Token);
-        return (p.ExitCode, await stdout, await stderr);
-    }
 
     private static byte[] Tar(params (string Name, string Content)[] files)
     {
@@ -58,18 +35,18 @@ public sealed class StdinContextTests : IDisposable
         var context = Tar(
             ("Dockerfile", "FROM busybox:test\nCOPY msg.txt /msg.txt\nCMD [\"cat\", \"/msg.txt\"]\n"),
             ("msg.txt", "hello from stdin\n"));
-        var (exit, stdout, stderr) = await RunAsync(context, "--root", h.Root, "build", "-q", "-t", "stdin:1", "-");
+        var (exit, stdout, stderr) = await BuilderProcess.RunAsync(context, "--root", h.Root, "build", "-q", "-t", "stdin:1", "-");
         Assert.True(exit == 0, stderr);
         Assert.StartsWith("sha256:", stdout.Trim(), StringComparison.Ordinal);
 
-        var (runExit, runOut, runErr) = await RunAsync([], "--root", h.Root, "run", "--rm", "stdin:1");
+        var (runExit, runOut, runErr) = await BuilderProcess.RunAsync([], "--root", h.Root, "run", "--rm", "stdin:1");
         Assert.True(runExit == 0, runErr);
         Assert.Equal("hello from stdin\n", runOut);
         // The unpacked context was temporary.
         Assert.Empty(Directory.GetDirectories(Path.Combine(h.Root, "tmp"), "context-*"));
 
         // The same tar again: every step hits (the context's content, not its temp path, is in the keys).
-        var (again, againOut, _) = await RunAsync(context, "--root", h.Root, "build", "-q", "-t", "stdin:1", "-");
+        var (again, againOut, _) = await BuilderProcess.RunAsync(context, "--root", h.Root, "build", "-q", "-t", "stdin:1", "-");
         Assert.Equal(0, again);
         Assert.Equal(stdout.Trim(), againOut.Trim());
     }
@@ -80,9 +57,9 @@ public sealed class StdinContextTests : IDisposable
         await h.MakeBaseImageAsync();
         h.Write("data.txt", "from the directory\n");
         var dockerfile = System.Text.Encoding.UTF8.GetBytes("FROM busybox:test\nCOPY data.txt /data.txt\nCMD [\"cat\", \"/data.txt\"]\n");
-        var (exit, _, stderr) = await RunAsync(dockerfile, "--root", h.Root, "build", "-q", "-f", "-", "-t", "stdin:2", h.Context);
+        var (exit, _, stderr) = await BuilderProcess.RunAsync(dockerfile, "--root", h.Root, "build", "-q", "-f", "-", "-t", "stdin:2", h.Context);
         Assert.True(exit == 0, stderr);
-        var (runExit, runOut, runErr) = await RunAsync([], "--root", h.Root, "run", "--rm", "stdin:2");
+        var (runExit, runOut, runErr) = await BuilderProcess.RunAsync([], "--root", h.Root, "run", "--rm", "stdin:2");
         Assert.True(runExit == 0, runErr);
         Assert.Equal("from the directory\n", runOut);
     }
@@ -92,7 +69,7 @@ public sealed class StdinContextTests : IDisposable
     {
         string outside = Path.Combine(Path.GetTempPath(), "escape-" + Guid.NewGuid().ToString("N") + ".txt");
         var evil = Tar(("Dockerfile", "FROM scratch\n"), ("../../../../../../.." + outside, "pwned"));
-        var (exit, _, stderr) = await RunAsync(evil, "--root", h.Root, "build", "-q", "-t", "evil:1", "-");
+        var (exit, _, stderr) = await BuilderProcess.RunAsync(evil, "--root", h.Root, "build", "-q", "-t", "evil:1", "-");
         Assert.NotEqual(0, exit);
         Assert.False(File.Exists(outside));
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);

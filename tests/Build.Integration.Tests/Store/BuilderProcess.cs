@@ -35,7 +35,9 @@ internal sealed class BuilderProcess : IDisposable
 
     public int ExitCode => process.ExitCode;
 
-    public static BuilderProcess Start(params string[] args)
+    public static BuilderProcess Start(params string[] args) => new(Process.Start(StartInfo(args))!);
+
+    private static ProcessStartInfo StartInfo(string[] args)
     {
         var psi = new ProcessStartInfo(Executable)
         {
@@ -46,7 +48,20 @@ internal sealed class BuilderProcess : IDisposable
         };
         foreach (string a in args)
             psi.ArgumentList.Add(a);
-        return new BuilderProcess(Process.Start(psi)!);
+        return psi;
+    }
+
+    /// <summary>Runs the executable to its end with <paramref name="stdin"/> piped in: exit code, stdout, stderr.</summary>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(byte[] stdin, params string[] args)
+    {
+        using var p = Process.Start(StartInfo(args))!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.StandardInput.BaseStream.WriteAsync(stdin);
+        p.StandardInput.Close();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(cts.Token);
+        return (p.ExitCode, await stdout, await stderr);
     }
 
     private void Add(string? line)
