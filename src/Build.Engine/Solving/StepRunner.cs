@@ -112,8 +112,15 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
             var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
             if (staged is not null && result.Unpacked)
             {
-                // After the blob: an unpacked layer never exists without the blob it came from.
-                await Deps.Snapshots.AdoptLayerAsync(result.DiffId, staged, ct).ConfigureAwait(false);
+                // After the blob: an unpacked layer never exists without the blob it came from. Not being able to
+                // keep it is no failure of the step: the layer is unpacked from its blob when it is needed.
+                try
+                {
+                    await Deps.Snapshots.AdoptLayerAsync(result.DiffId, staged, ct).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                }
                 staged = null;
             }
             return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
