@@ -1,7 +1,7 @@
 using System.CommandLine;
-using System.Globalization;
 using Build.Engine.Content;
 using Build.Engine.Errors;
+using Build.Engine.Gc;
 using Build.Engine.Oci;
 
 namespace Build.Cli.Commands;
@@ -52,7 +52,7 @@ internal static class ImagesCommand
                 var row = new List<string> { r.Name?.FamiliarRepository ?? "<none>", r.Name?.Tag ?? "<none>" };
                 if (parseResult.GetValue(digests))
                     row.Add(r.Digest.ToString());
-                row.AddRange([id, image.Config.Created is { } c ? HumanDuration(now - c) + " ago" : "N/A", HumanSize(image.Layers.Sum(l => l.Size) + image.RawConfig.Length)]);
+                row.AddRange([id, image.Config.Created is { } c ? GoDuration.Humanize(now - c) + " ago" : "N/A", ByteSize.Format(image.Layers.Sum(l => l.Size) + image.RawConfig.Length, significantDigits: 3)]);
                 rows.Add([.. row]);
             }
             var output = parseResult.InvocationConfiguration.Output;
@@ -72,40 +72,5 @@ internal static class ImagesCommand
             return 0;
         });
         return cmd;
-    }
-
-    /// <summary>docker's units.HumanDuration wording ("About an hour", "3 days").</summary>
-    internal static string HumanDuration(TimeSpan d)
-    {
-        double s = Math.Max(0, d.TotalSeconds);
-        static string N(double v) => ((long)v).ToString(CultureInfo.InvariantCulture);
-        return s switch
-        {
-            < 1 => "Less than a second",
-            < 2 => "1 second",
-            < 60 => N(s) + " seconds",
-            < 120 => "About a minute",
-            < 46 * 60 => N(s / 60) + " minutes",
-            < 2 * 3600 => "About an hour",
-            < 48 * 3600 => N(s / 3600) + " hours",
-            < 14 * 86400 => N(s / 86400) + " days",
-            < 60 * 86400 => N(s / (7 * 86400)) + " weeks",
-            < 2 * 365 * 86400 => N(s / (30 * 86400)) + " months",
-            _ => N(s / (365 * 86400)) + " years",
-        };
-    }
-
-    /// <summary>docker's units.HumanSizeWithPrecision(size, 3): decimal units, three significant digits ("4.26MB").</summary>
-    internal static string HumanSize(long bytes)
-    {
-        string[] units = ["B", "kB", "MB", "GB", "TB", "PB"];
-        double v = bytes;
-        int u = 0;
-        while (v >= 1000 && u < units.Length - 1)
-        {
-            v /= 1000;
-            u++;
-        }
-        return v.ToString("G3", CultureInfo.InvariantCulture) + units[u];
     }
 }

@@ -34,8 +34,11 @@ public static partial class ByteSize
         return (long)bytes;
     }
 
-    /// <summary>A size with decimal units and four significant digits, like docker: <c>1.049GB</c>, <c>12.3MB</c>, <c>0B</c>.</summary>
-    public static string Format(long bytes)
+    /// <summary>
+    /// A size with decimal units, like docker (go-units HumanSizeWithPrecision): four significant digits by default
+    /// (<c>1.049GB</c>, <c>12.3MB</c>, <c>0B</c>; <c>docker system df</c>), three for <c>docker images</c> (<c>4.26MB</c>).
+    /// </summary>
+    public static string Format(long bytes, int significantDigits = 4)
     {
         double v = bytes;
         int unit = 0;
@@ -44,7 +47,7 @@ public static partial class ByteSize
             v /= 1000;
             unit++;
         }
-        return v.ToString("G4", CultureInfo.InvariantCulture) + DecimalUnits[unit];
+        return v.ToString("G" + significantDigits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + DecimalUnits[unit];
     }
 
     [GeneratedRegex(@"^(\d+(?:\.\d+)?) ?([kKmMgGtTpP])?[iI]?[bB]?$")]

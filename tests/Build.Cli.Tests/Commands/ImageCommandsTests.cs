@@ -117,12 +117,12 @@ public sealed class ImageCommandsTests : IDisposable
     [InlineData(90 * 86400, "3 months")]
     [InlineData(3 * 365 * 86400, "3 years")]
     public void Durations_read_like_docker(double seconds, string expected) =>
-        Assert.Equal(expected, ImagesCommand.HumanDuration(TimeSpan.FromSeconds(seconds)));
+        Assert.Equal(expected, Build.Engine.Gc.GoDuration.Humanize(TimeSpan.FromSeconds(seconds)));
 
     [Theory]
     [InlineData(999, "999B")]
     [InlineData(4_261_000, "4.26MB")]
     [InlineData(127_000_000, "127MB")]
     [InlineData(1_500_000_000, "1.5GB")]
-    public void Sizes_read_like_docker(long bytes, string expected) => Assert.Equal(expected, ImagesCommand.HumanSize(bytes));
+    public void Sizes_read_like_docker(long bytes, string expected) => Assert.Equal(expected, Build.Engine.Gc.ByteSize.Format(bytes, significantDigits: 3));
 }

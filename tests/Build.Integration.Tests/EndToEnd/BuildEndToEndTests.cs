@@ -281,7 +281,7 @@ public sealed class BuildEndToEndTests : IDisposable
         await other.MakeBaseImageAsync(epoch);
         // The other root builds the same base (same bytes with the same epoch rules), then the same app.
         var b = await new BuildService(new BuilderRoot(other.Root), TimeProvider.System, Environment.GetEnvironmentVariable)
-            .BuildAsync(request, new Progress(), CancellationToken.None);
+            .BuildAsync(request, EventCollector.None, CancellationToken.None);
         Assert.Equal(a.Image.Config.RootFs.DiffIds, b.Image.Config.RootFs.DiffIds);
         Assert.Equal(a.Image.Digest, b.Image.Digest);
         Assert.Equal(epoch, b.Image.Config.Created);
@@ -353,20 +353,5 @@ public sealed class BuildEndToEndTests : IDisposable
         while (await reader.GetNextEntryAsync() is { } entry)
             names.Add(entry.Name.TrimEnd('/'));
         return names;
-    }
-
-    private sealed class Progress : IObserver<BuildEvent>
-    {
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnNext(BuildEvent value)
-        {
-        }
     }
 }

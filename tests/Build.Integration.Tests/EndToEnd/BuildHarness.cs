@@ -74,25 +74,8 @@ public sealed class BuildHarness : IDisposable
     {
         Events.Clear();
         var service = new BuildService(new BuilderRoot(Root), TimeProvider.System, Environment.GetEnvironmentVariable);
-        return await service.BuildAsync(request, new Collector(Events), CancellationToken.None);
+        return await service.BuildAsync(request, new EventCollector(Events), CancellationToken.None);
     }
 
     public void Dispose() => dir.Dispose();
-
-    private sealed class Collector(List<BuildEvent> events) : IObserver<BuildEvent>
-    {
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnNext(BuildEvent value)
-        {
-            lock (events)
-                events.Add(value);
-        }
-    }
 }

@@ -66,7 +66,7 @@ public sealed class SharedCacheTests : IDisposable
                 CacheFrom = from ?? [],
                 CacheTo = to ?? [],
                 Outputs = outputs ?? [],
-            }, new Collector(events ?? []), CancellationToken.None);
+            }, new EventCollector(events), CancellationToken.None);
 
     private static async Task<bool> StoredAsync(string root, Digest digest) =>
         await new FileContentStore(new BuilderRoot(root)).ExistsAsync(digest, CancellationToken.None);
@@ -242,22 +242,5 @@ public sealed class SharedCacheTests : IDisposable
         using var client = new Build.Engine.Registry.RegistryClient();
         var snapshot = await new RegistryCacheLocation(client, ImageReference.Parse(spec.Location)).ReadAsync(CancellationToken.None);
         return snapshot!.Records;
-    }
-
-    private sealed class Collector(List<BuildEvent> events) : IObserver<BuildEvent>
-    {
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnNext(BuildEvent value)
-        {
-            lock (events)
-                events.Add(value);
-        }
     }
 }

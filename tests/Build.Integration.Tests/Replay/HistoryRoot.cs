@@ -46,8 +46,8 @@ public sealed class HistoryRoot : IDisposable
             await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), "FROM scratch\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\nCOPY rootfs/ /\nCMD [\"/bin/sh\"]\n");
         }
         var service = new BuildService(new BuilderRoot(root), TimeProvider.System, _ => null);
-        await service.BuildAsync(new BuildRequest { ContextDirectory = context, Tags = ["busybox:local"] }, Ignore.Instance, CancellationToken.None);
-        await service.BuildAsync(new BuildRequest { ContextDirectory = Path.Combine(TestRepository.Root, "testdata/histories/base"), Tags = ["builder-tools:local"] }, Ignore.Instance, CancellationToken.None);
+        await service.BuildAsync(new BuildRequest { ContextDirectory = context, Tags = ["busybox:local"] }, EventCollector.None, CancellationToken.None);
+        await service.BuildAsync(new BuildRequest { ContextDirectory = Path.Combine(TestRepository.Root, "testdata/histories/base"), Tags = ["builder-tools:local"] }, EventCollector.None, CancellationToken.None);
     }
 
     /// <summary>Runs a generator of testdata/histories into a new directory and returns it.</summary>
@@ -62,22 +62,5 @@ public sealed class HistoryRoot : IDisposable
     {
         gate.Dispose();
         dir.Dispose();
-    }
-
-    private sealed class Ignore : IObserver<BuildEvent>
-    {
-        public static readonly Ignore Instance = new();
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-
-        public void OnNext(BuildEvent value)
-        {
-        }
     }
 }
