@@ -43,35 +43,15 @@ if [ ! -f "$work/data/.ready" ]; then
     rm -rf "$work/data"
     mkdir -p "$work/data"
     python3 - "$work/data" "$repo/benchmarks" <<'PY'
-import base64, os, random, sys
+import os, random, sys
 sys.path.insert(0, sys.argv[2])
-from realdata import real_content_pool
+from realdata import real_content_pool, write_big_files, write_small_files
 out = sys.argv[1]
 rng = random.Random(42)
 # Real file content (binaries, text) so compression behaves as on real projects (~2.7:1 under gzip).
 pool = real_content_pool(200 << 20)
-small = os.path.join(out, "files")
-total = 0
-for i in range(5000):
-    size = rng.randint(1000, 15000)
-    off = rng.randrange(0, len(pool) - size)
-    d = os.path.join(small, f"d{i % 50:02d}", f"s{i % 7}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as fh:
-        fh.write(pool[off:off + size])
-    total += size
-big = os.path.join(out, "blobs")
-os.makedirs(big)
-with open(os.path.join(big, "real.bin"), "wb") as fh:
-    fh.write(pool)
-with open(os.path.join(big, "base64.txt"), "wb") as fh:
-    for _ in range(200):
-        fh.write(base64.b64encode(rng.randbytes(786432)))
-chunks = [pool[k:k + (1 << 20)] for k in range(0, len(pool), 1 << 20)]
-rng.shuffle(chunks)
-with open(os.path.join(big, "shuffled.bin"), "wb") as fh:
-    for c in chunks:
-        fh.write(c)
+total = write_small_files(pool, os.path.join(out, "files"), rng)
+write_big_files(pool, os.path.join(out, "blobs"), rng)
 print(f"files: 5000, {total / 1e6:.1f} MB; blobs: 3 x 200 MiB", file=sys.stderr)
 PY
     "$repo/testdata/rootfs/make-busybox-rootfs.sh" "$work/data/rootfs"

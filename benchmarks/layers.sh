@@ -21,36 +21,15 @@ if [ ! -f "$work/.ready" ]; then
     echo "generating data in $work ..."
     rm -rf "$work/small" "$work/big"
     python3 - "$work" benchmarks <<'PY'
-import os, sys, random, base64
+import os, sys, random
 sys.path.insert(0, sys.argv[2])
-from realdata import real_content_pool
+from realdata import real_content_pool, write_big_files, write_small_files
 work = sys.argv[1]
 rng = random.Random(42)
 # A pool of real file content: shared libraries, executables, docs.
 pool = real_content_pool(200 << 20)
-small = os.path.join(work, "small")
-total, i = 0, 0
-while i < 5000:
-    size = rng.randint(1000, 15000)
-    off = rng.randrange(0, len(pool) - size)
-    d = os.path.join(small, f"d{i % 50:02d}", f"s{i % 7}")
-    os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, f"f{i:05d}.bin"), "wb") as fh:
-        fh.write(pool[off:off + size])
-    total += size
-    i += 1
-big = os.path.join(work, "big")
-os.makedirs(big, exist_ok=True)
-with open(os.path.join(big, "real.bin"), "wb") as fh:
-    fh.write(pool)
-with open(os.path.join(big, "base64.txt"), "wb") as fh:
-    for _ in range(200):
-        fh.write(base64.b64encode(rng.randbytes(786432)))  # 1 MiB of text per line of work
-chunks = [pool[k:k + (1 << 20)] for k in range(0, len(pool), 1 << 20)]
-rng.shuffle(chunks)
-with open(os.path.join(big, "shuffled.bin"), "wb") as fh:
-    for c in chunks:
-        fh.write(c)
+total = write_small_files(pool, os.path.join(work, "small"), rng)
+write_big_files(pool, os.path.join(work, "big"), rng)
 print(f"small: 5000 files, {total / 1e6:.1f} MB; big: 3 x 200 MiB")
 PY
     touch "$work/.ready"
