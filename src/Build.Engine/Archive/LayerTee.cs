@@ -11,7 +11,7 @@ namespace Build.Engine.Archive;
 /// </summary>
 /// <remarks>
 /// It is an optimisation, never a reason for a write to fail: if unpacking fails, the tee stops taking chunks,
-/// <see cref="CompleteAsync"/> answers false, and the caller discards the directory (the layer is then unpacked
+/// <see cref="FinishAsync"/> answers false, and the caller discards the directory (the layer is then unpacked
 /// from its blob when it is needed, which reports any real problem).
 /// </remarks>
 internal sealed class LayerTee
@@ -52,17 +52,18 @@ internal sealed class LayerTee
         }
     }
 
-    /// <summary>Stops the unpacker without waiting for the rest (the write failed or was cancelled).</summary>
-    public void Abort()
+    /// <summary>
+    /// Ends the input and waits for the unpacker, always (the caller may delete the directory as soon as this
+    /// returns): true when the directory holds the whole layer. When the write itself failed, the unpacker is stopped
+    /// instead of being given the rest.
+    /// </summary>
+    public async Task<bool> FinishAsync(bool writeSucceeded)
     {
-        _failed = true;
-        _cts.Cancel();
-        _queue.CompleteAdding();
-    }
-
-    /// <summary>Ends the input and waits for the unpacker: true when the directory holds the whole layer.</summary>
-    public async Task<bool> CompleteAsync()
-    {
+        if (!writeSucceeded)
+        {
+            _failed = true;
+            _cts.Cancel();
+        }
         _queue.CompleteAdding();
         bool ok = await _task.ConfigureAwait(false);
         _cts.Dispose();

@@ -112,13 +112,8 @@ public static class LayerWriter
         }
         finally
         {
-            // The unpacker is always waited for: the caller may delete its directory as soon as this returns.
             if (tee is not null)
-            {
-                if (!producer.IsCompletedSuccessfully || !consumer.IsCompletedSuccessfully)
-                    tee.Abort();
-                unpacked = await tee.CompleteAsync().ConfigureAwait(false);
-            }
+                unpacked = await tee.FinishAsync(producer.IsCompletedSuccessfully && consumer.IsCompletedSuccessfully).ConfigureAwait(false);
         }
         long tarSize = producer.Result;
         var (digest, size) = consumer.Result;
@@ -158,9 +153,12 @@ public static class LayerWriter
         var bytes = tarStream.GetBuffer().AsMemory(0, checked((int)tarStream.Length));
         var diffId = Digest.Compute(bytes.Span);
 
-        Task<bool>? unpack = options.UnpackInto is { } into ? UnpackCopyAsync(tarStream.GetBuffer(), bytes.Length, into, options.UnpackOptions, ct) : null;
+        var tee = options.UnpackInto is { } into ? LayerTee.Start(into, options.UnpackOptions, ct) : null;
+        tee?.Write(bytes.Span);
         Digest digest;
         long size;
+        bool written = false;
+        bool unpacked = false;
         try
         {
             using var digesting = new DigestingStream(destination, normalizeGzipHeader: false, hash: options.Compression != LayerCompression.None);
@@ -187,31 +185,15 @@ public static class LayerWriter
             digesting.Flush();
             digest = options.Compression == LayerCompression.None ? diffId : digesting.GetDigest();
             size = digesting.BytesWritten;
+            written = true;
         }
         finally
         {
-            // The unpacker is always waited for: the caller may delete its directory as soon as this returns.
-            if (unpack is not null)
-                await unpack.ConfigureAwait(false);
+            if (tee is not null)
+                unpacked = await tee.FinishAsync(written).ConfigureAwait(false);
         }
         await destination.FlushAsync(ct).ConfigureAwait(false);
-        return new LayerWriteResult(diffId, digest, size, mediaType, bytes.Length) { Unpacked = unpack is not null && unpack.Result };
-    }
-
-    // Never throws: a failed unpack only means the layer is unpacked from its blob later (see LayerTee).
-    private static async Task<bool> UnpackCopyAsync(byte[] tar, int length, string directory, UnpackOptions options, CancellationToken ct)
-    {
-        try
-        {
-            // Its own stream over the same bytes: the compression only reads them too.
-            using var stream = new MemoryStream(tar, 0, length, writable: false);
-            await LayerUnpacker.ApplyAsync(stream, directory, options, ct).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception)
-        {
-            return false;
-        }
+        return new LayerWriteResult(diffId, digest, size, mediaType, bytes.Length) { Unpacked = unpacked };
     }
 
     public static string MediaTypeOf(LayerCompression compression) => compression switch
