@@ -28,7 +28,9 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
 
     private CopyOp Op => (CopyOp)Step.Op;
 
-    private IReadOnlyList<SelectedEntry>? contextSelection;
+    // What the step selected while resolving its key (in the context, or in the stage view for its content key):
+    // ExecuteAsync copies exactly that instead of walking the source again.
+    private IReadOnlyList<SelectedEntry>? selection;
     private readonly Dictionary<string, string> downloads = [];
     private readonly Dictionary<string, DateTimeOffset> lastModified = [];
 
@@ -41,16 +43,10 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
         if (Op.From.Kind == SourceKind.Context && Op.Sources.Count > 0)
         {
             var context = Deps.Context ?? throw new BuildException(ErrorCode.InvalidArgument, $"{Step.Location}: {Step.Description} reads the build context, but this build has none");
-            contextSelection = Select(context);
-            var digest = await Deps.Hasher.HashAsync(context, contextSelection, new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
+            selection = Select(context);
+            var digest = await Deps.Hasher.HashAsync(context, selection, new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
             files["files"] = digest.Digest.ToString();
-            perFile = new(() =>
-            {
-                var d = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var e in digest.Entries)
-                    d[e.SourcePath.Length == 0 ? "." : e.SourcePath] = e.Digest.ToString();
-                return d;
-            });
+            perFile = PerFile(digest);
             stats = digest.Statistics;
         }
         else if (Op.From.Kind is SourceKind.Stage or SourceKind.Image)
@@ -84,20 +80,28 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
     /// </summary>
     public override bool HasContentKey => Op.From.Kind == SourceKind.Stage && Op.Sources.Count > 0;
 
-    public override async Task<ResolvedInputs?> ResolveContentInputsAsync(string parentKey, CancellationToken ct)
+    public override async Task<ResolvedInputs?> ResolveContentInputsAsync(ResolvedInputs primary, CancellationToken ct)
     {
         if (!HasContentKey)
             return null;
         var (name, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
-        var primary = await ResolveInputsAsync(parentKey, ct).ConfigureAwait(false);
         // Kept for ExecuteAsync (a miss on this key too reads the same view); disposed with the runner.
         preparedSource ??= await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var source = new BuildContext(preparedSource.Path, IgnoreMatcher.Create([]));
-        var digest = await new FileTreeHasher().HashAsync(source, Select(source), new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
+        selection = Select(source);
+        var digest = await new FileTreeHasher().HashAsync(source, selection, new FileTreeHashOptions(IncludePermissions: !OctalChmod), ct).ConfigureAwait(false);
         var sources = new Dictionary<string, string>(primary.Inputs.Sources, StringComparer.Ordinal) { [name] = "files:" + digest.Digest };
-        var files = digest.Entries.ToDictionary(e => e.SourcePath.Length == 0 ? "." : e.SourcePath, e => e.Digest.ToString(), StringComparer.Ordinal);
-        return new ResolvedInputs(primary.Inputs with { Sources = sources }, new Lazy<IReadOnlyDictionary<string, string>>(files), digest.Statistics);
+        return new ResolvedInputs(primary.Inputs with { Sources = sources }, PerFile(digest), digest.Statistics);
     }
+
+    // Per selected file, its entry digest (made only when asked for: see ResolvedInputs.FileList).
+    private static Lazy<IReadOnlyDictionary<string, string>> PerFile(FileTreeDigest digest) => new(() =>
+    {
+        var d = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in digest.Entries)
+            d[e.SourcePath.Length == 0 ? "." : e.SourcePath] = e.Digest.ToString();
+        return d;
+    });
 
     private RootfsSnapshot? preparedSource;
 
@@ -127,14 +131,14 @@ internal sealed class CopyStepRunner(Solver solver, Stage stage, Vertex step, II
             if (Op.From.Kind == SourceKind.Context && Op.Sources.Count > 0)
             {
                 source = Deps.Context!;
-                selected = contextSelection ?? Select(source);
+                selected = selection ?? Select(source);
             }
             else if (Op.From.Kind is SourceKind.Stage or SourceKind.Image)
             {
                 var (_, _, img) = await Solver.ResolveSourceAsync(Op.From, Platform, ct).ConfigureAwait(false);
                 var from = preparedSource ?? (sourceView = await Deps.Snapshots.PrepareRootfsAsync(await LowersAsync(img, ct).ConfigureAwait(false), ct).ConfigureAwait(false));
                 source = new BuildContext(from.Path, IgnoreMatcher.Create([]));
-                selected = Select(source);
+                selected = selection ?? Select(source);
             }
 
             // Several sources (arguments, URLs, heredocs) need a directory destination, as docker says; one directory

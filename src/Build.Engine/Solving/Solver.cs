@@ -229,7 +229,7 @@ public sealed class Solver
         ResolvedInputs? content = null;
         CacheKey contentKey = default;
         CacheKeyPreimage? contentPreimage = null;
-        if (!noCache && await runner.ResolveContentInputsAsync(inputs.Inputs.Parent, ct).ConfigureAwait(false) is { } alt)
+        if (!noCache && await runner.ResolveContentInputsAsync(inputs, ct).ConfigureAwait(false) is { } alt)
         {
             content = alt;
             (contentKey, contentPreimage) = CacheKeys.Compute(step.Op, alt.Inputs);

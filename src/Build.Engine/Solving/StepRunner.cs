@@ -45,7 +45,7 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
     /// for this second key, made from the content of exactly the files the step reads there, as BuildKit keys
     /// <c>COPY --from</c>: a stage rebuilt with identical output then still hits.
     /// </summary>
-    public virtual Task<ResolvedInputs?> ResolveContentInputsAsync(string parentKey, CancellationToken ct) => Task.FromResult<ResolvedInputs?>(null);
+    public virtual Task<ResolvedInputs?> ResolveContentInputsAsync(ResolvedInputs primary, CancellationToken ct) => Task.FromResult<ResolvedInputs?>(null);
 
     /// <summary>Releases what the runner kept between resolving its inputs and executing (e.g. a mounted view).</summary>
     public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
