@@ -89,7 +89,7 @@ public sealed class SnapshotStore
 
     /// <summary>
     /// An empty directory beside the unpacked layers, for a layer that is unpacked while it is written
-    /// (<see cref="LayerWriteOptions.UnpackInto"/>); hand it to <see cref="AdoptLayerAsync"/> or delete it.
+    /// (<see cref="LayerWriteOptions.UnpackInto"/>); hand it to <see cref="AdoptLayerAsync"/> or <see cref="DiscardStaged"/>.
     /// Named like every temp entry there, so a build killed before either is cleaned by prune.
     /// </summary>
     public string CreateStagingDirectory()
@@ -99,22 +99,31 @@ public sealed class SnapshotStore
         return temp;
     }
 
+    /// <summary>Deletes a staging directory that will not be adopted (the write failed, or its unpack did).</summary>
+    public void DiscardStaged(string staged) => TryDelete(staged);
+
     /// <summary>
     /// Makes <paramref name="staged"/> (a whole layer, unpacked with <see cref="LayerUnpackOptions"/>) the unpacked
     /// directory of <paramref name="diffId"/>, under the same lock and lease as an unpack; if that layer is already
-    /// there, the staged copy is deleted. Either way the staged directory is gone afterwards.
+    /// there, the staged copy is deleted. Either way the staged directory is gone afterwards. It is an optimisation:
+    /// a file-system error only means the layer is unpacked from its blob when it is needed (false).
     /// </summary>
-    public async Task AdoptLayerAsync(Digest diffId, string staged, CancellationToken ct)
+    public async Task<bool> AdoptLayerAsync(Digest diffId, string staged, CancellationToken ct)
     {
         var final = LayerPath(diffId);
         try
         {
             if (await ClaimAsync(final, ct).ConfigureAwait(false))
-                return;
+                return true;
             await using var lockFile = await AcquireLockAsync(Path.Combine(LayersDir, "." + diffId.Hex + ".lock"), ct).ConfigureAwait(false);
             if (await ClaimAsync(final, ct).ConfigureAwait(false))
-                return;
+                return true;
             await PublishAsync(staged, final, ct).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
         finally
         {

@@ -112,15 +112,8 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
             var blob = await writer.CommitAsync(result.Digest, ct).ConfigureAwait(false);
             if (staged is not null && result.Unpacked)
             {
-                // After the blob: an unpacked layer never exists without the blob it came from. Not being able to
-                // keep it is no failure of the step: the layer is unpacked from its blob when it is needed.
-                try
-                {
-                    await Deps.Snapshots.AdoptLayerAsync(result.DiffId, staged, ct).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                }
+                // After the blob: an unpacked layer never exists without the blob it came from.
+                await Deps.Snapshots.AdoptLayerAsync(result.DiffId, staged, ct).ConfigureAwait(false);
                 staged = null;
             }
             return new StoredLayer(Deps.Content, new Descriptor { MediaType = result.MediaType, Digest = blob.Digest, Size = blob.Size }, result.DiffId);
@@ -128,24 +121,11 @@ internal abstract class StepRunner(Solver solver, Stage stage, Vertex step, IIma
         finally
         {
             if (staged is not null)
-                DeleteStaged(staged);
+                Deps.Snapshots.DiscardStaged(staged);
         }
     }
 
     /// <summary>Whether a later step of this build stands on this step's layer (set by the solver): then it is unpacked while committed.</summary>
     internal bool UnpackOnCommit { get; set; }
 
-    private static void DeleteStaged(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }
